@@ -1,0 +1,78 @@
+"""The board: a multilingual bulletin board where organisations post offers and requests for refugees."""
+
+from __future__ import annotations
+
+import os
+import secrets
+
+from flask import Flask
+
+from bulletin import config as config_module
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: configuration, extensions, blueprints, command line, error pages."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=os.path.join(root, "templates"),
+        static_folder=os.path.join(root, "static"),
+    )
+    _configure(app, test_config)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_commands(app)
+    from bulletin import web
+
+    web.init_app(app)
+    return app
+
+
+def _configure(app: Flask, test_config: dict | None) -> None:
+    if test_config and "INSTANCE_PATH" in test_config:
+        app.instance_path = test_config["INSTANCE_PATH"]
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_mapping(config_module.load_config(app.instance_path))
+    if test_config:
+        app.config.from_mapping(test_config)
+    if not app.config.get("SECRET_KEY") and app.config["BULLETIN_ENV"] == "development":
+        app.config["SECRET_KEY"] = _development_secret(app.instance_path)
+    config_module.finalise(app.config)
+
+
+def _development_secret(instance_path: str) -> str:
+    """A random key kept in the instance folder, so a laptop's sessions survive a restart."""
+    path = os.path.join(instance_path, "secret_key")
+    if not os.path.exists(path):
+        with open(path, "w") as handle:
+            handle.write(secrets.token_hex(32))
+        os.chmod(path, 0o600)
+    with open(path) as handle:
+        return handle.read().strip()
+
+
+def _init_extensions(app: Flask) -> None:
+    from bulletin import db, i18n, passwords
+    from bulletin.extensions import babel, csrf, limiter, login_manager
+
+    db.init_app(app)
+    i18n.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    passwords.configure(app.config["BULLETIN_ARGON2_TIME_COST"], app.config["BULLETIN_ARGON2_MEMORY_COST"])
+
+
+def _register_blueprints(app: Flask) -> None:
+    from bulletin.blueprints import account, api, dashboard, moderation, public
+
+    for module in (public, account, dashboard, moderation, api):
+        app.register_blueprint(module.bp)
+
+
+def _register_commands(app: Flask) -> None:
+    from bulletin import cli
+
+    cli.init_app(app)

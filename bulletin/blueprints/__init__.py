@@ -1,0 +1,1 @@
+"""HTTP entry points: each module validates input, calls services, renders a template or JSON."""

@@ -1,0 +1,5 @@
+"""What refugees see, without an account or a cookie."""
+
+from flask import Blueprint
+
+bp = Blueprint("public", __name__, url_prefix="/<lang>")

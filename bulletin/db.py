@@ -1,0 +1,89 @@
+"""The database engine, one session per request, and the audit log's append-only guard."""
+
+from __future__ import annotations
+
+from flask import Flask, g
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.types import String
+from sqlmodel import Session, create_engine
+
+from bulletin.models import AuditEntry
+
+ENGINE_KEY = "bulletin.engine"
+
+
+class AuditLogIsAppendOnly(RuntimeError):
+    """Raised when code tries to change or delete an audit entry."""
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        event.listen(engine, "connect", _configure_sqlite)
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
+    return engine
+
+
+def _configure_sqlite(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA busy_timeout = 30000")
+    cursor.close()
+    # SQLite's lower() folds ASCII only; Python's casefold() knows every script.
+    dbapi_connection.create_function(
+        "bulletin_casefold", 1, lambda text: text.casefold() if text else text, deterministic=True
+    )
+
+
+class casefold(FunctionElement):  # noqa: N801 - reads like the SQL function it stands for
+    """Unicode-aware case folding in SQL, on SQLite and PostgreSQL alike."""
+
+    type = String()
+    inherit_cache = True
+    name = "casefold"
+
+
+@compiles(casefold)
+def _casefold_default(element, compiler, **kw):
+    return f"lower({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(casefold, "sqlite")
+def _casefold_sqlite(element, compiler, **kw):
+    return f"bulletin_casefold({compiler.process(element.clauses, **kw)})"
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_audit_changes(session, _context, _instances) -> None:
+    for obj in (*session.dirty, *session.deleted):
+        if isinstance(obj, AuditEntry):
+            raise AuditLogIsAppendOnly("audit entries can be added, never changed or deleted")
+
+
+def init_app(app: Flask) -> None:
+    app.extensions[ENGINE_KEY] = make_engine(app.config["SQLALCHEMY_DATABASE_URI"])
+    app.teardown_appcontext(_close_session)
+
+
+def get_engine(app: Flask | None = None) -> Engine:
+    from flask import current_app
+
+    return (app or current_app).extensions[ENGINE_KEY]
+
+
+def get_session() -> Session:
+    """The session of the current request or CLI command, opened on first use."""
+    if "db_session" not in g:
+        g.db_session = Session(get_engine(), expire_on_commit=False)
+    return g.db_session
+
+
+def _close_session(_exception=None) -> None:
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.close()

@@ -1,0 +1,68 @@
+"""Which language a request is in: the URL prefix decides, Accept-Language only picks the first one."""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+
+from flask import Flask, current_app, g, request
+
+from bulletin.taxonomy import LANGUAGE_BY_CODE, LANGUAGES, language_direction
+
+SOURCE_LANGUAGE = "en"  # the language msgids are written in
+
+
+@cache
+def _catalogue_languages(translations_dir: str) -> tuple[str, ...]:
+    present = {
+        code
+        for code in LANGUAGE_BY_CODE
+        if os.path.exists(os.path.join(translations_dir, code, "LC_MESSAGES", "messages.po"))
+    }
+    return tuple(language.code for language in LANGUAGES if language.code in present | {SOURCE_LANGUAGE})
+
+
+def ui_languages(app: Flask | None = None) -> tuple[str, ...]:
+    """The interface languages: the source language and every language with a catalogue."""
+    app = app or current_app
+    return _catalogue_languages(app.config["BABEL_TRANSLATION_DIRECTORIES"])
+
+
+def best_language() -> str:
+    """The interface language the browser prefers, else the board's default."""
+    default = current_app.config["BULLETIN_DEFAULT_LANGUAGE"]
+    return request.accept_languages.best_match(ui_languages(), default=default) or default
+
+
+def current_language() -> str:
+    return g.get("lang") or current_app.config["BULLETIN_DEFAULT_LANGUAGE"]
+
+
+def select_locale() -> str:
+    return current_language()
+
+
+def current_direction() -> str:
+    return language_direction(current_language())
+
+
+def init_app(app: Flask) -> None:
+    @app.url_value_preprocessor
+    def pull_language(_endpoint, values):
+        if values and "lang" in values:
+            g.lang = values.pop("lang")
+
+    @app.url_defaults
+    def add_language(endpoint, values):
+        if "lang" in values or not app.url_map.is_endpoint_expecting(endpoint, "lang"):
+            return
+        values["lang"] = current_language()
+
+    @app.before_request
+    def refuse_unknown_language():
+        from flask import abort
+
+        if "lang" in g and g.lang not in ui_languages(app):
+            # An unknown prefix is an unknown page; fall back to a language we can answer in.
+            g.lang = app.config["BULLETIN_DEFAULT_LANGUAGE"]
+            abort(404)

@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Index, UniqueConstraint
+from sqlmodel import Field, Relationship, SQLModel
+
+from bulletin.models.base import utcnow
+from bulletin.models.organisation import Organisation
+
+
+class Posting(SQLModel, table=True):
+    """An offer or a request of an organisation. Its words live in PostingText, one row per language."""
+
+    __table_args__ = (Index("ix_posting_listing", "status", "category", "valid_until"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=100, unique=True, index=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    type: str = Field(max_length=10, index=True)  # offer | request
+    category: str = Field(max_length=40)
+    district: str | None = Field(default=None, max_length=100, index=True)
+    valid_until: date | None = Field(default=None)
+    status: str = Field(default="open", max_length=10)  # open | closed
+    original_language: str = Field(max_length=8)
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+    organisation: Organisation = Relationship(sa_relationship_kwargs={"lazy": "joined"})
+    texts: list[PostingText] = Relationship(
+        back_populates="posting",
+        sa_relationship_kwargs={"cascade": "all, delete-orphan", "lazy": "selectin"},
+    )
+
+    def is_expired(self, today: date) -> bool:
+        return self.valid_until is not None and self.valid_until < today
+
+    def is_listed(self, today: date) -> bool:
+        """Whether visitors may see it: open, unexpired and from an approved organisation."""
+        return self.status == "open" and not self.is_expired(today) and self.organisation.is_public
+
+    def text(self, language: str) -> PostingText | None:
+        """The text in ``language`` if there is one, else the original."""
+        by_language = {text.language: text for text in self.texts}
+        return by_language.get(language) or by_language.get(self.original_language) or (
+            self.texts[0] if self.texts else None
+        )
+
+    @property
+    def languages(self) -> list[str]:
+        """The languages it can be read in, the original first."""
+        others = sorted(text.language for text in self.texts if text.language != self.original_language)
+        return [self.original_language, *others]
+
+
+class PostingText(SQLModel, table=True):
+    """A posting's title and body in one language; ``source_language`` says what it was written from."""
+
+    __tablename__ = "posting_text"
+    __table_args__ = (UniqueConstraint("posting_id", "language"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    posting_id: int = Field(foreign_key="posting.id", index=True, ondelete="CASCADE")
+    language: str = Field(max_length=8)
+    title: str = Field(max_length=200)
+    body: str = Field(default="")
+    source_language: str = Field(max_length=8)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+    posting: Posting = Relationship(back_populates="texts")
+
+    @property
+    def is_original(self) -> bool:
+        return self.language == self.source_language

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Field, Relationship, SQLModel
+
+from bulletin.models.base import utcnow
+from bulletin.models.organisation import Organisation
+
+
+class User(SQLModel, table=True):
+    """A person who signs in: a member of an organisation or the coordinator."""
+
+    __tablename__ = "user_account"  # "user" is reserved in PostgreSQL
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, unique=True, index=True)  # stored lower-case
+    password_hash: str = Field(max_length=255)
+    role: str = Field(default="member", max_length=20)  # member | coordinator
+    organisation_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
+    active: bool = Field(default=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    last_login_at: datetime | None = Field(default=None)
+
+    organisation: Organisation | None = Relationship(sa_relationship_kwargs={"lazy": "joined"})
+
+    # Flask-Login's protocol, written out so models need not import Flask.
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.role == "coordinator"

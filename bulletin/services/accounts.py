@@ -1,0 +1,114 @@
+"""Accounts: creating users, signing in, and resetting a forgotten password."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlmodel import Session, select
+
+from bulletin.models import Organisation, User, utcnow
+from bulletin.passwords import hash_password, needs_rehash, verify_password
+from bulletin.services import audit
+from bulletin.services.errors import InvalidData
+from bulletin.services.organisations import EMAIL_PATTERN, OrganisationInput, create_organisation
+from bulletin.services.permissions import ensure
+from bulletin.taxonomy import ROLES
+
+PASSWORD_MIN = 10
+PASSWORD_MAX = 256
+RESET_SALT = "password-reset"
+# Verified against when the email is unknown, so a wrong email costs as long as a wrong password.
+_DUMMY_HASH = None
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def validate_password(password: str) -> None:
+    if len(password or "") < PASSWORD_MIN:
+        raise InvalidData({"password": _l("The password needs at least %(min)d characters.", min=PASSWORD_MIN)})
+    if len(password) > PASSWORD_MAX:
+        raise InvalidData({"password": _l("The password may have at most %(max)d characters.", max=PASSWORD_MAX)})
+
+
+def get_by_email(session: Session, email: str) -> User | None:
+    return session.exec(select(User).where(User.email == normalise_email(email))).first()
+
+
+def create_user(session: Session, actor, email: str, password: str, *, role: str = "member",
+                organisation: Organisation | None = None) -> User:
+    email = normalise_email(email)
+    if not EMAIL_PATTERN.match(email) or len(email) > 254:
+        raise InvalidData({"email": _l("This is not an email address.")})
+    if role not in ROLES:
+        raise InvalidData({"role": _l("Unknown role.")})
+    if role == "member" and organisation is None:
+        raise InvalidData({"organisation": _l("A member belongs to an organisation.")})
+    validate_password(password)
+    if get_by_email(session, email) is not None:
+        raise InvalidData({"email": _l("There is already an account with this email address.")})
+    user = User(email=email, password_hash=hash_password(password), role=role,
+                organisation_id=organisation.id if organisation else None, organisation=organisation)
+    session.add(user)
+    session.flush()
+    audit.record(session, actor, "user.create", user, {"role": role, "organisation": getattr(organisation, "key", None)})
+    return user
+
+
+def sign_up(session: Session, actor, data: OrganisationInput, email: str, password: str) -> User:
+    """A new organisation with its first member; it waits for the coordinator's approval."""
+    if get_by_email(session, email) is not None:
+        raise InvalidData({"email": _l("There is already an account with this email address.")})
+    validate_password(password)
+    organisation = create_organisation(session, actor, data, status="pending")
+    return create_user(session, actor, email, password, organisation=organisation)
+
+
+def add_member(session: Session, actor, organisation: Organisation, email: str, password: str) -> User:
+    ensure(actor.is_coordinator or actor.organisation_id == organisation.id)
+    return create_user(session, actor, email, password, organisation=organisation)
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The active user with these credentials, or None. Upgrades the hash when its cost changed."""
+    global _DUMMY_HASH
+    user = get_by_email(session, email)
+    if user is None:
+        _DUMMY_HASH = _DUMMY_HASH or hash_password("not a password of anybody")
+        verify_password(_DUMMY_HASH, password or "")
+        return None
+    if not user.active or not verify_password(user.password_hash, password or ""):
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    return user
+
+
+def _serializer(secret_key: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret_key, salt=RESET_SALT)
+
+
+def make_reset_token(secret_key: str, user: User) -> str:
+    # The tail of the current hash makes the token single-use: a new password invalidates it.
+    return _serializer(secret_key).dumps({"user": user.id, "hash": user.password_hash[-16:]})
+
+
+def user_for_reset_token(session: Session, secret_key: str, token: str, max_age: int) -> User | None:
+    try:
+        payload = _serializer(secret_key).loads(token, max_age=max_age)
+    except (BadSignature, SignatureExpired):
+        return None
+    if not isinstance(payload, dict) or not isinstance(payload.get("user"), int):
+        return None
+    user = session.get(User, payload["user"])
+    if user is None or not user.active or user.password_hash[-16:] != payload.get("hash"):
+        return None
+    return user
+
+
+def set_password(session: Session, actor, user: User, password: str) -> None:
+    validate_password(password)
+    user.password_hash = hash_password(password)
+    audit.record(session, actor, "user.password", user, {})

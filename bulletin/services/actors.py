@@ -1,0 +1,23 @@
+"""Who does something: a signed-in user, or the command line acting for the operator."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SystemActor:
+    """The operator at the command line (import, create-user). Trusted like the coordinator."""
+
+    label: str
+    id: None = None
+    organisation_id: None = None
+    is_coordinator: bool = True
+
+    @property
+    def email(self) -> str:
+        return self.label
+
+
+def actor_label(actor) -> str:
+    return actor.email

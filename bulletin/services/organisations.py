@@ -1,0 +1,232 @@
+"""Organisations: sign-up, profile, approval. Import goes through the same functions."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+from sqlmodel import Session, select
+
+from bulletin.models import Organisation, OrganisationText, User, utcnow
+from bulletin.services import audit
+from bulletin.services.errors import InvalidData
+from bulletin.services.permissions import can_edit_profile, ensure
+from bulletin.taxonomy import LANGUAGE_BY_CODE, ORGANISATION_STATUSES, ORGANISATION_TYPES
+
+NAME_MAX = 200
+DESCRIPTION_MAX = 5000
+CONTACT_MAX = {"email": 254, "phone": 50, "website": 300, "address": 300, "district": 100}
+PHONE_PATTERN = re.compile(r"^\+?[0-9 ()/.\-]{3,50}$")
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass
+class OrganisationInput:
+    name: str
+    type: str = "other"
+    descriptions: dict[str, str] = field(default_factory=dict)  # the first entry is the original
+    email: str | None = None
+    phone: str | None = None
+    website: str | None = None
+    address: str | None = None
+    district: str | None = None
+    languages: list[str] = field(default_factory=list)
+
+
+def _clean(value: str | None) -> str | None:
+    value = (value or "").strip()
+    return value or None
+
+
+def validate(data: OrganisationInput) -> None:
+    errors: dict[str, object] = {}
+    name = (data.name or "").strip()
+    if not name:
+        errors["name"] = _l("A name is required.")
+    elif len(name) > NAME_MAX:
+        errors["name"] = _l("The name may have at most %(max)d characters.", max=NAME_MAX)
+    if data.type not in ORGANISATION_TYPES:
+        errors["type"] = _l("Unknown type of organisation.")
+    for code, text in data.descriptions.items():
+        if code not in LANGUAGE_BY_CODE:
+            errors["description"] = _l("Unknown language: %(code)s", code=code)
+        elif len(text or "") > DESCRIPTION_MAX:
+            errors["description"] = _l("The description may have at most %(max)d characters.", max=DESCRIPTION_MAX)
+    unknown = [code for code in data.languages if code not in LANGUAGE_BY_CODE]
+    if unknown:
+        errors["languages"] = _l("Unknown language: %(code)s", code=", ".join(unknown))
+    for name_, limit in CONTACT_MAX.items():
+        value = _clean(getattr(data, name_))
+        if value and len(value) > limit:
+            errors[name_] = _l("At most %(max)d characters.", max=limit)
+    email = _clean(data.email)
+    if email and "email" not in errors and not EMAIL_PATTERN.match(email):
+        errors["email"] = _l("This is not an email address.")
+    phone = _clean(data.phone)
+    if phone and "phone" not in errors and not PHONE_PATTERN.match(phone):
+        errors["phone"] = _l("A phone number has digits, spaces and + ( ) / - only.")
+    website = _clean(data.website)
+    if website and "website" not in errors and not re.match(r"^https?://[^\s/$.?#].[^\s]*$", website):
+        errors["website"] = _l("A web address starts with http:// or https://.")
+    if errors:
+        raise InvalidData(errors)
+
+
+def _snapshot(organisation: Organisation) -> dict:
+    return {
+        "name": organisation.name,
+        "type": organisation.type,
+        "email": organisation.email,
+        "phone": organisation.phone,
+        "website": organisation.website,
+        "address": organisation.address,
+        "district": organisation.district,
+        "languages": list(organisation.languages),
+        "description": {text.language: text.description for text in organisation.texts},
+        "status": organisation.status,
+        "verified": organisation.verified,
+    }
+
+
+def _apply(organisation: Organisation, data: OrganisationInput) -> None:
+    organisation.name = data.name.strip()
+    organisation.type = data.type
+    for name in CONTACT_MAX:
+        setattr(organisation, name, _clean(getattr(data, name)))
+    organisation.languages = list(dict.fromkeys(data.languages))
+    wanted = {code: text.strip() for code, text in data.descriptions.items() if text and text.strip()}
+    original = next(iter(wanted), None)
+    existing = {text.language: text for text in organisation.texts}
+    current_original = next((text.source_language for text in organisation.texts if text.is_original), None)
+    source = current_original if current_original in wanted else original
+    for code, description in wanted.items():
+        text = existing.get(code)
+        if text is None:
+            organisation.texts.append(
+                OrganisationText(language=code, description=description, source_language=source)
+            )
+        elif text.description != description or text.source_language != source:
+            text.description, text.source_language, text.updated_at = description, source, utcnow()
+    for code, text in existing.items():
+        if code not in wanted:
+            organisation.texts.remove(text)
+
+
+def slug_key(name: str) -> str:
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60]
+    return slug or "org"
+
+
+def unique_key(session: Session, name: str) -> str:
+    base = slug_key(name)
+    key = base
+    while get_by_key(session, key) is not None:
+        key = f"{base}-{secrets.token_hex(2)}"
+    return key
+
+
+def get_by_key(session: Session, key: str) -> Organisation | None:
+    return session.exec(select(Organisation).where(Organisation.key == key)).first()
+
+
+def create_organisation(
+    session: Session, actor, data: OrganisationInput, *, key: str | None = None,
+    status: str = "pending", verified: bool = False,
+) -> Organisation:
+    validate(data)
+    if status not in ORGANISATION_STATUSES:
+        raise InvalidData({"status": _l("Unknown status.")})
+    organisation = Organisation(key=key or unique_key(session, data.name), name=data.name.strip(),
+                                status=status, verified=verified)
+    _apply(organisation, data)
+    session.add(organisation)
+    session.flush()
+    audit.record(session, actor, "organisation.create", organisation, audit.diff({}, _snapshot(organisation)))
+    return organisation
+
+
+def update_profile(session: Session, actor, organisation: Organisation, data: OrganisationInput) -> bool:
+    ensure(can_edit_profile(actor, organisation))
+    validate(data)
+    before = _snapshot(organisation)
+    _apply(organisation, data)
+    changes = audit.diff(before, _snapshot(organisation))
+    if not changes:
+        return False
+    organisation.updated_at = utcnow()
+    audit.record(session, actor, "organisation.update", organisation, changes)
+    return True
+
+
+def set_status(session: Session, actor, organisation: Organisation, *, status: str | None = None,
+               verified: bool | None = None) -> bool:
+    """Approve, suspend or verify: the coordinator's decisions."""
+    ensure(actor.is_coordinator)
+    before = _snapshot(organisation)
+    if status is not None:
+        if status not in ORGANISATION_STATUSES:
+            raise InvalidData({"status": _l("Unknown status.")})
+        organisation.status = status
+    if verified is not None:
+        organisation.verified = verified
+    changes = audit.diff(before, _snapshot(organisation))
+    if not changes:
+        return False
+    organisation.updated_at = utcnow()
+    action = {"approved": "organisation.approve", "suspended": "organisation.suspend"}.get(
+        organisation.status if "status" in changes else "", "organisation.update"
+    )
+    audit.record(session, actor, action, organisation, changes)
+    return True
+
+
+def approve(session: Session, actor, organisation: Organisation) -> bool:
+    return set_status(session, actor, organisation, status="approved")
+
+
+def reject(session: Session, actor, organisation: Organisation, reason: str = "") -> list[str]:
+    """Refuse a sign-up: the organisation, its postings and its accounts are deleted.
+
+    Returns the members' email addresses, so the caller can tell them why. Only pending
+    organisations can be rejected; an approved one is suspended instead.
+    """
+    ensure(actor.is_coordinator)
+    if organisation.status != "pending":
+        raise InvalidData({"status": _l("Only organisations waiting for approval can be rejected.")})
+    from bulletin.models import Posting
+
+    members = list(session.exec(select(User).where(User.organisation_id == organisation.id)))
+    emails = [member.email for member in members]
+    audit.record(session, actor, "organisation.reject", organisation,
+                 {"name": organisation.name, "reason": reason, "members": emails})
+    for posting in session.exec(select(Posting).where(Posting.organisation_id == organisation.id)):
+        session.delete(posting)
+    for member in members:
+        session.delete(member)
+    session.flush()
+    session.delete(organisation)
+    return emails
+
+
+def set_logo(session: Session, actor, organisation: Organisation, filename: str | None) -> None:
+    ensure(can_edit_profile(actor, organisation))
+    before = organisation.logo
+    organisation.logo = filename
+    organisation.updated_at = utcnow()
+    audit.record(session, actor, "organisation.logo", organisation, audit.diff({"logo": before}, {"logo": filename}))
+
+
+def upsert_organisation(session: Session, actor, key: str, data: OrganisationInput, *, status: str,
+                        verified: bool) -> str:
+    """Create or update by external key: "created", "updated" or "unchanged"."""
+    organisation = get_by_key(session, key)
+    if organisation is None:
+        create_organisation(session, actor, data, key=key, status=status, verified=verified)
+        return "created"
+    changed = update_profile(session, actor, organisation, data)
+    changed = set_status(session, actor, organisation, status=status, verified=verified) or changed
+    return "updated" if changed else "unchanged"

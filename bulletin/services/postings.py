@@ -1,0 +1,181 @@
+"""Creating and changing postings. Every path (forms, import, API) goes through these functions."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlmodel import Session, select
+
+from bulletin.models import Organisation, Posting, PostingText, utcnow
+from bulletin.services import audit
+from bulletin.services.errors import InvalidData
+from bulletin.services.permissions import can_edit_posting, can_post_for, ensure
+from bulletin.taxonomy import CATEGORY_BY_SLUG, LANGUAGE_BY_CODE, POSTING_STATUSES, POSTING_TYPES
+
+TITLE_MAX = 200
+BODY_MAX = 5000
+DISTRICT_MAX = 100
+KEY_MAX = 100
+
+
+@dataclass
+class PostingInput:
+    """What an author says about a posting, whichever way it arrives."""
+
+    type: str
+    category: str
+    titles: dict[str, str]
+    original_language: str
+    bodies: dict[str, str] = field(default_factory=dict)
+    district: str | None = None
+    valid_until: date | None = None
+    status: str = "open"
+
+
+def validate(data: PostingInput) -> None:
+    """Raise InvalidData naming every field that breaks a rule."""
+    errors: dict[str, object] = {}
+    if data.type not in POSTING_TYPES:
+        errors["type"] = _l("Choose offer or request.")
+    if data.category not in CATEGORY_BY_SLUG:
+        errors["category"] = _l("Unknown category.")
+    if data.status not in POSTING_STATUSES:
+        errors["status"] = _l("The status must be open or closed.")
+    if data.original_language not in LANGUAGE_BY_CODE:
+        errors["original_language"] = _l("Unknown language.")
+    titles = {code: (text or "").strip() for code, text in data.titles.items()}
+    if not any(titles.values()):
+        errors["title"] = _l("A title is required.")
+    elif not titles.get(data.original_language):
+        errors["title"] = _l("A title in the original language is required.")
+    for code in (*data.titles, *data.bodies):
+        if code not in LANGUAGE_BY_CODE:
+            errors["language"] = _l("Unknown language: %(code)s", code=code)
+    if any(len(text) > TITLE_MAX for text in titles.values()):
+        errors["title"] = _l("The title may have at most %(max)d characters.", max=TITLE_MAX)
+    if any(len(text or "") > BODY_MAX for text in data.bodies.values()):
+        errors["body"] = _l("The description may have at most %(max)d characters.", max=BODY_MAX)
+    if any(code not in titles or not titles[code] for code, text in data.bodies.items() if (text or "").strip()):
+        errors["body"] = _l("Every description needs a title in the same language.")
+    if data.district and len(data.district) > DISTRICT_MAX:
+        errors["district"] = _l("The district may have at most %(max)d characters.", max=DISTRICT_MAX)
+    if errors:
+        raise InvalidData(errors)
+
+
+def new_key() -> str:
+    return "p-" + secrets.token_hex(6)
+
+
+def _snapshot(posting: Posting) -> dict:
+    return {
+        "type": posting.type,
+        "category": posting.category,
+        "district": posting.district,
+        "valid_until": posting.valid_until,
+        "status": posting.status,
+        "original_language": posting.original_language,
+        "title": {text.language: text.title for text in posting.texts},
+        "body": {text.language: text.body for text in posting.texts if text.body},
+    }
+
+
+def _apply(posting: Posting, data: PostingInput) -> None:
+    posting.type = data.type
+    posting.category = data.category
+    posting.district = (data.district or "").strip() or None
+    posting.valid_until = data.valid_until
+    posting.status = data.status
+    posting.original_language = data.original_language
+    existing = {text.language: text for text in posting.texts}
+    wanted = {code: text.strip() for code, text in data.titles.items() if text and text.strip()}
+    for code, title in wanted.items():
+        body = (data.bodies.get(code) or "").strip()
+        text = existing.get(code)
+        if text is None:
+            posting.texts.append(
+                PostingText(language=code, title=title, body=body, source_language=data.original_language)
+            )
+        elif (text.title, text.body, text.source_language) != (title, body, data.original_language):
+            text.title, text.body, text.updated_at = title, body, utcnow()
+            text.source_language = data.original_language
+    for code, text in existing.items():
+        if code not in wanted:
+            posting.texts.remove(text)
+
+
+def create_posting(
+    session: Session, actor, organisation: Organisation, data: PostingInput, key: str | None = None
+) -> Posting:
+    ensure(can_post_for(actor, organisation))
+    validate(data)
+    posting = Posting(key=key or new_key(), organisation_id=organisation.id, organisation=organisation,
+                      type=data.type, category=data.category, original_language=data.original_language)
+    _apply(posting, data)
+    session.add(posting)
+    session.flush()
+    audit.record(session, actor, "posting.create", posting, audit.diff({}, _snapshot(posting)))
+    return posting
+
+
+def update_posting(session: Session, actor, posting: Posting, data: PostingInput) -> bool:
+    """Apply ``data``; returns whether anything changed (an unchanged save writes nothing)."""
+    ensure(can_edit_posting(actor, posting))
+    validate(data)
+    before = _snapshot(posting)
+    _apply(posting, data)
+    changes = audit.diff(before, _snapshot(posting))
+    if not changes:
+        return False
+    posting.updated_at = utcnow()
+    audit.record(session, actor, "posting.update", posting, changes)
+    return True
+
+
+def _set_fields(session: Session, actor, posting: Posting, action: str, **values) -> None:
+    ensure(can_edit_posting(actor, posting))
+    before = {name: getattr(posting, name) for name in values}
+    for name, value in values.items():
+        setattr(posting, name, value)
+    posting.updated_at = utcnow()
+    audit.record(session, actor, action, posting, audit.diff(before, values))
+
+
+def renew_posting(session: Session, actor, posting: Posting, today: date, days: int) -> None:
+    """Extend valid-until to ``days`` from today (never shortening it)."""
+    new_until = today + timedelta(days=days)
+    if posting.valid_until is not None and posting.valid_until > new_until:
+        new_until = posting.valid_until
+    _set_fields(session, actor, posting, "posting.renew", valid_until=new_until)
+
+
+def close_posting(session: Session, actor, posting: Posting) -> None:
+    _set_fields(session, actor, posting, "posting.close", status="closed")
+
+
+def reopen_posting(session: Session, actor, posting: Posting) -> None:
+    _set_fields(session, actor, posting, "posting.reopen", status="open")
+
+
+def get_by_key(session: Session, key: str) -> Posting | None:
+    return session.exec(select(Posting).where(Posting.key == key)).first()
+
+
+def upsert_posting(session: Session, actor, organisation: Organisation, key: str, data: PostingInput) -> str:
+    """Create or update the posting with this external key: "created", "updated" or "unchanged"."""
+    posting = get_by_key(session, key)
+    if posting is None:
+        create_posting(session, actor, organisation, data, key=key)
+        return "created"
+    if posting.organisation_id != organisation.id:
+        before = posting.organisation.key
+        ensure(actor.is_coordinator)
+        posting.organisation_id, posting.organisation = organisation.id, organisation
+        audit.record(session, actor, "posting.move", posting,
+                     audit.diff({"organisation": before}, {"organisation": organisation.key}))
+        update_posting(session, actor, posting, data)
+        return "updated"
+    return "updated" if update_posting(session, actor, posting, data) else "unchanged"

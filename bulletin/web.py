@@ -1,0 +1,164 @@
+"""What every page shares: security headers, error pages, template helpers, the signed-in user."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from functools import cache
+
+from flask import Flask, g, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from bulletin import i18n
+from bulletin.db import get_session
+from bulletin.extensions import login_manager
+from bulletin.models import User
+from bulletin.taxonomy import CATEGORIES, LANGUAGE_BY_CODE, POSTING_TYPES, language_direction
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+STATIC_MAX_AGE = 365 * 24 * 3600
+
+def error_title(code: int) -> str:
+    titles = {
+        403: _("Not allowed"),
+        404: _("Page not found"),
+        410: _("No longer available"),
+        413: _("Too large"),
+        429: _("Too many attempts"),
+    }
+    return titles.get(code, _("Something went wrong") if code >= 500 else _("Bad request"))
+
+
+def error_message(code: int) -> str:
+    messages = {
+        400: _("The request could not be understood. Please check what you entered and try again."),
+        403: _("You are not allowed to do this."),
+        404: _("There is no page at this address."),
+        405: _("This page cannot be used like this."),
+        410: _("This is no longer available."),
+        413: _("The upload is too large."),
+        429: _("Too many attempts. Please wait a minute and try again."),
+        500: _("Something went wrong on our side. Please try again later."),
+    }
+    return messages.get(code, messages[400] if code < 500 else messages[500])
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def init_app(app: Flask) -> None:
+    _init_login(app)
+    _init_templates(app)
+    _init_headers(app)
+    _init_errors(app)
+
+    @app.get("/")
+    def root():
+        """The bare address: the language the browser prefers."""
+        return redirect(url_for("public.home", lang=i18n.best_language()), code=302)
+
+
+def _init_login(app: Flask) -> None:
+    login_manager.login_view = "account.login"
+    login_manager.login_message = None
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        if not user_id.isdigit():
+            return None
+        user = get_session().get(User, int(user_id))
+        return user if user is not None and user.active else None
+
+
+@cache
+def _file_hash(path: str, _mtime: float) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.sha256(handle.read()).hexdigest()[:12]
+
+
+def _init_templates(app: Flask) -> None:
+    def static_url(filename: str) -> str:
+        """A static file's address with a content hash, so it can be cached for a year."""
+        path = os.path.join(app.static_folder, filename)
+        version = _file_hash(path, os.path.getmtime(path))
+        return url_for("static", filename=filename, v=version)
+
+    def language_links() -> list[tuple[object, str]]:
+        """This page in each interface language (the chooser); the home page where it has no prefix."""
+        endpoint = request.endpoint
+        expects_lang = endpoint and app.url_map.is_endpoint_expecting(endpoint, "lang")
+        links = []
+        for code in i18n.ui_languages():
+            if expects_lang and request.method == "GET":
+                args = {**request.args.to_dict(), **(request.view_args or {}), "lang": code}
+                url = url_for(endpoint, **args)
+            else:
+                url = url_for("public.home", lang=code)
+            links.append((LANGUAGE_BY_CODE[code], url))
+        return links
+
+    @app.context_processor
+    def page_context():
+        lang = i18n.current_language()
+        return {
+            "lang": lang,
+            "text_direction": language_direction(lang),
+            "ui_languages": [LANGUAGE_BY_CODE[code] for code in i18n.ui_languages()],
+            "categories": CATEGORIES,
+            "posting_types": POSTING_TYPES,
+            "site_name": app.config["BULLETIN_SITE_NAME"],
+            "language_links": language_links,
+        }
+
+    app.jinja_env.globals.update(static_url=static_url, language_direction=language_direction,
+                                 languages=LANGUAGE_BY_CODE)
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+
+def _init_headers(app: Flask) -> None:
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
+        if request.endpoint == "static" and request.args.get("v"):
+            response.cache_control.public = True
+            response.cache_control.max_age = STATIC_MAX_AGE
+            response.cache_control.immutable = True
+        elif response.mimetype == "text/html":
+            response.headers["Vary"] = "Cookie"
+        return response
+
+
+def _init_errors(app: Flask) -> None:
+    def render_error(code: int, message: str | None = None):
+        message = message or error_message(code)
+        if wants_json():
+            return jsonify({"error": {"code": code, "message": message}}), code
+        if "lang" not in g or g.lang not in i18n.ui_languages(app):
+            g.lang = i18n.best_language()
+        return render_template("error.html", code=code, title=error_title(code), message=message), code
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(_error):
+        return render_error(400, _("Your form was open too long or came from elsewhere. Please send it again."))
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code in (301, 302, 303, 307, 308):
+            return error
+        return render_error(error.code or 500)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        app.logger.exception("Unhandled error", exc_info=error)
+        return render_error(500)
