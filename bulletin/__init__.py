@@ -73,6 +73,7 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_commands(app: Flask) -> None:
-    from bulletin import cli
+    from bulletin import cli, migrate
 
     cli.init_app(app)
+    migrate.init_app(app)
