@@ -63,7 +63,7 @@ def app_config(database_backend, tmp_path):
         "BULLETIN_UPLOAD_DIR": str(tmp_path / "uploads"),
         "MAIL_BACKEND": "memory",
         "BULLETIN_ARGON2_TIME_COST": 1,
-        "BULLETIN_ARGON2_MEMORY_COST": 8,
+        "BULLETIN_ARGON2_MEMORY_COST": 64,
         "RATELIMIT_ENABLED": False,
         "SERVER_NAME": "board.test",
     }

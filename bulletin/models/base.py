@@ -4,5 +4,5 @@ from datetime import UTC, datetime
 
 
 def utcnow() -> datetime:
-    """Now in UTC, naive: SQLite has no time zones, so every stored time is UTC by convention."""
-    return datetime.now(UTC).replace(tzinfo=None)
+    """Now, in UTC and time-zone aware: stored times are always UTC."""
+    return datetime.now(UTC)

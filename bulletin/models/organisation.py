@@ -1,5 +1,3 @@
-from __future__ import annotations
-
 from datetime import datetime
 
 from sqlalchemy import JSON, Column, UniqueConstraint
@@ -28,7 +26,7 @@ class Organisation(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 
-    texts: list[OrganisationText] = Relationship(
+    texts: list["OrganisationText"] = Relationship(
         back_populates="organisation",
         sa_relationship_kwargs={"cascade": "all, delete-orphan", "lazy": "selectin"},
     )
@@ -37,7 +35,7 @@ class Organisation(SQLModel, table=True):
     def is_public(self) -> bool:
         return self.status == "approved"
 
-    def description(self, language: str) -> OrganisationText | None:
+    def description(self, language: str) -> "OrganisationText | None":
         """The description in ``language``, else the original one."""
         by_language = {text.language: text for text in self.texts}
         if language in by_language:
@@ -58,7 +56,7 @@ class OrganisationText(SQLModel, table=True):
     source_language: str = Field(max_length=8)
     updated_at: datetime = Field(default_factory=utcnow)
 
-    organisation: Organisation = Relationship(back_populates="texts")
+    organisation: "Organisation" = Relationship(back_populates="texts")
 
     @property
     def is_original(self) -> bool:

@@ -1,5 +1,3 @@
-from __future__ import annotations
-
 from datetime import date, datetime
 
 from sqlalchemy import Index, UniqueConstraint
@@ -27,7 +25,7 @@ class Posting(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
     organisation: Organisation = Relationship(sa_relationship_kwargs={"lazy": "joined"})
-    texts: list[PostingText] = Relationship(
+    texts: list["PostingText"] = Relationship(
         back_populates="posting",
         sa_relationship_kwargs={"cascade": "all, delete-orphan", "lazy": "selectin"},
     )
@@ -39,7 +37,7 @@ class Posting(SQLModel, table=True):
         """Whether visitors may see it: open, unexpired and from an approved organisation."""
         return self.status == "open" and not self.is_expired(today) and self.organisation.is_public
 
-    def text(self, language: str) -> PostingText | None:
+    def text(self, language: str) -> "PostingText | None":
         """The text in ``language`` if there is one, else the original."""
         by_language = {text.language: text for text in self.texts}
         return by_language.get(language) or by_language.get(self.original_language) or (
@@ -67,7 +65,7 @@ class PostingText(SQLModel, table=True):
     source_language: str = Field(max_length=8)
     updated_at: datetime = Field(default_factory=utcnow)
 
-    posting: Posting = Relationship(back_populates="texts")
+    posting: "Posting" = Relationship(back_populates="texts")
 
     @property
     def is_original(self) -> bool:
