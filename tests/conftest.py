@@ -8,6 +8,8 @@ import secrets
 from datetime import date
 
 import pytest
+from flask import g, has_app_context
+from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import text
 from sqlmodel import SQLModel
@@ -82,8 +84,25 @@ def app(app_config, database_backend):
     engine.dispose()
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose every request gets its own app context, as in production.
+
+    The test itself runs inside one app context; without this, requests would share its ``g``
+    (the language, Babel's cached locale, the database session) with each other and the test.
+    """
+
+    def open(self, *args, **kwargs):
+        outer = g._get_current_object() if has_app_context() else None
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        if outer is not None and "db_session" in outer:
+            outer.db_session.expire_all()  # let the test see what the request changed
+        return response
+
+
 @pytest.fixture
 def client(app):
+    app.test_client_class = IsolatedClient
     return app.test_client()
 
 
