@@ -74,7 +74,9 @@ def load_config(instance_path: str) -> dict:
         "MAX_CONTENT_LENGTH": 4 * 1024 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": _env_bool("SESSION_COOKIE_SECURE", environment not in DEVELOPMENT_ENVIRONMENTS),
+        "SESSION_COOKIE_SECURE": _env_bool(
+            "SESSION_COOKIE_SECURE", environment not in DEVELOPMENT_ENVIRONMENTS
+        ),
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "PERMANENT_SESSION_LIFETIME": timedelta(days=14),
         "BABEL_DEFAULT_LOCALE": "de",
@@ -82,7 +84,8 @@ def load_config(instance_path: str) -> dict:
             os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "translations"
         ),
         "BULLETIN_INDEX_DIR": os.environ.get("BULLETIN_INDEX_DIR") or os.path.join(instance_path, "index"),
-        "BULLETIN_UPLOAD_DIR": os.environ.get("BULLETIN_UPLOAD_DIR") or os.path.join(instance_path, "uploads"),
+        "BULLETIN_UPLOAD_DIR": os.environ.get("BULLETIN_UPLOAD_DIR")
+        or os.path.join(instance_path, "uploads"),
     }
     return config
 

@@ -6,6 +6,7 @@ import os
 from functools import cache
 
 from flask import Flask, current_app, g, request
+from flask_babel import refresh
 
 from bulletin.taxonomy import LANGUAGE_BY_CODE, LANGUAGES, language_direction
 
@@ -30,8 +31,11 @@ def ui_languages(app: Flask | None = None) -> tuple[str, ...]:
 
 def best_language() -> str:
     """The interface language the browser prefers, else the board's default."""
+    languages = ui_languages()
     default = current_app.config["BULLETIN_DEFAULT_LANGUAGE"]
-    return request.accept_languages.best_match(ui_languages(), default=default) or default
+    if default not in languages:
+        default = SOURCE_LANGUAGE  # the default has no catalogue (yet): its pages would not exist
+    return request.accept_languages.best_match(languages, default=default) or default
 
 
 def current_language() -> str:
@@ -51,6 +55,8 @@ def init_app(app: Flask) -> None:
     def pull_language(_endpoint, values):
         if values and "lang" in values:
             g.lang = values.pop("lang")
+            # Flask-Babel caches the locale on g; an app context may serve several requests (tests do).
+            refresh()
 
     @app.url_defaults
     def add_language(endpoint, values):

@@ -4,10 +4,23 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from functools import cache
 
-from flask import Flask, g, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Flask,
+    abort,
+    current_app,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 from flask_babel import gettext as _
+from flask_babel import refresh
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -22,6 +35,7 @@ CONTENT_SECURITY_POLICY = (
     "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 STATIC_MAX_AGE = 365 * 24 * 3600
+LOGO_NAME = re.compile(r"^[0-9a-f]{32}\.png$")
 
 def error_title(code: int) -> str:
     titles = {
@@ -62,6 +76,20 @@ def init_app(app: Flask) -> None:
     def root():
         """The bare address: the language the browser prefers."""
         return redirect(url_for("public.home", lang=i18n.best_language()), code=302)
+
+    # Logos have no language prefix: the same picture serves every language.
+    app.add_url_rule("/logos/<filename>", "logo", serve_logo)
+
+
+def serve_logo(filename: str):
+    """An organisation's logo. Names are content hashes, so a file never changes: cache it for a year."""
+    if not LOGO_NAME.match(filename):
+        abort(404)
+    upload_dir = current_app.config["BULLETIN_UPLOAD_DIR"]
+    response = send_from_directory(upload_dir, filename, max_age=STATIC_MAX_AGE)
+    response.cache_control.public = True
+    response.cache_control.immutable = True
+    return response
 
 
 def _init_login(app: Flask) -> None:
@@ -120,6 +148,8 @@ def _init_templates(app: Flask) -> None:
                                  languages=LANGUAGE_BY_CODE)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    # Matches babel.cfg: {% trans %} blocks are trimmed at extraction, so they must be at render time.
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
 
 
 def _init_headers(app: Flask) -> None:
@@ -144,13 +174,20 @@ def _init_errors(app: Flask) -> None:
         message = message or error_message(code)
         if wants_json():
             return jsonify({"error": {"code": code, "message": message}}), code
-        if "lang" not in g or g.lang not in i18n.ui_languages(app):
+        # An address that matched no page still names its language: /en/nothing answers in English.
+        path_language = request.path.split("/", 2)[1]
+        if path_language in i18n.ui_languages(app):
+            g.lang = path_language
+        elif "lang" not in g or g.lang not in i18n.ui_languages(app):
             g.lang = i18n.best_language()
+        refresh()
         return render_template("error.html", code=code, title=error_title(code), message=message), code
 
     @app.errorhandler(CSRFError)
     def csrf_error(_error):
-        return render_error(400, _("Your form was open too long or came from elsewhere. Please send it again."))
+        return render_error(
+            400, _("Your form was open too long or came from elsewhere. Please send it again.")
+        )
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

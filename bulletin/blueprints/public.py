@@ -1,5 +1,243 @@
-"""What refugees see, without an account or a cookie."""
+"""What refugees see, without an account or a cookie: categories, postings, organisations, search.
 
-from flask import Blueprint
+Views read and check the query string, ask bulletin.services.listing for what may be shown, turn it into
+view models (bulletin.blueprints.presenters) and render. Nothing here writes to the session.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from bulletin import i18n
+from bulletin.blueprints import presenters, query_args
+from bulletin.db import get_session
+from bulletin.services import clock, listing
+from bulletin.services.errors import Gone, NotFound
+from bulletin.services.pagination import paginate
+from bulletin.services.permissions import can_edit_posting
+from bulletin.taxonomy import CATEGORIES, CATEGORY_BY_SLUG, ORGANISATION_TYPES, POSTING_TYPES
+from bulletin.web import error_title
 
 bp = Blueprint("public", __name__, url_prefix="/<lang>")
+
+NEWEST_ON_HOME = 10
+MAX_QUERY_LENGTH = 200
+MAX_DATABASE_ID = 2**31 - 1  # larger numbers overflow the id column; no such posting exists
+TYPE_CHOICES = (*POSTING_TYPES, "all")
+
+
+@bp.errorhandler(query_args.InvalidArgument)
+def invalid_argument(error: query_args.InvalidArgument):
+    return render_template("error.html", code=400, title=error_title(400), message=error.description), 400
+
+
+def _per_page() -> int:
+    return current_app.config["BULLETIN_PER_PAGE"]
+
+
+def _reader() -> str:
+    return i18n.current_language()
+
+
+def _page_urls(**args):
+    """Links to other pages of the list on this page, keeping its filters."""
+    values = {**(request.view_args or {}), **args}
+    return lambda number: url_for(request.endpoint, **values, page=number if number > 1 else None)
+
+
+def _require_page(page) -> None:
+    """A page number past the end of the list is a page that does not exist."""
+    if page.page > page.pages:
+        abort(404)
+
+
+def _district(session, today) -> tuple[str | None, list[str]]:
+    """The chosen district (one with postings, or one of the board's own) and the districts with postings."""
+    listed = listing.listed_districts(session, today)
+    known = set(listed) | set(current_app.config["BULLETIN_DISTRICTS"])
+    return query_args.choice(request.args, "district", known), listed
+
+
+def _posting_type() -> str | None:
+    value = query_args.choice(request.args, "type", TYPE_CHOICES)
+    return None if value == "all" else value
+
+
+def _type_options() -> list[tuple[str, str]]:
+    return [("all", _("Offers and requests")), ("offer", _("Offers")), ("request", _("Requests"))]
+
+
+def _organisation_type_options() -> list[tuple[str, str]]:
+    return [("", _("All kinds"))] + [(key, str(label)) for key, label in ORGANISATION_TYPES.items()]
+
+
+def _category_options() -> list[tuple[str, str]]:
+    return [("", _("All categories"))] + [(category.slug, str(category.label)) for category in CATEGORIES]
+
+
+@bp.get("/")
+def home():
+    session, today = get_session(), clock.today()
+    district, districts = _district(session, today)
+    counts = listing.count_by_category(session, today, district=district)
+    newest = listing.list_postings(
+        session, today, listing.PostingFilter(district=district), page=1, per_page=NEWEST_ON_HOME
+    )
+    return render_template(
+        "public/home.html",
+        town=current_app.config["BULLETIN_TOWN"],
+        tiles=presenters.category_tiles(CATEGORIES, counts, district),
+        district_options=presenters.district_options(districts, district),
+        district=district or "",
+        cards=presenters.posting_cards(newest.items, _reader()),
+        more_url=url_for("public.search", district=district) if newest.has_next else None,
+    )
+
+
+@bp.get("/categories/<slug>")
+def category(slug: str):
+    chosen = CATEGORY_BY_SLUG.get(slug)
+    if chosen is None:
+        abort(404)
+    session, today = get_session(), clock.today()
+    district, districts = _district(session, today)
+    posting_type = _posting_type()
+    page = listing.list_postings(
+        session, today, listing.PostingFilter(category=slug, type=posting_type, district=district),
+        page=query_args.page_number(request.args), per_page=_per_page(),
+    )
+    _require_page(page)
+    return render_template(
+        "public/category.html",
+        category=chosen,
+        cards=presenters.posting_cards(page.items, _reader()),
+        count=presenters.posting_count(page.total),
+        nav=presenters.page_nav(page, _page_urls(type=posting_type, district=district)),
+        district_options=presenters.district_options(districts, district),
+        district=district or "",
+        type_options=_type_options(),
+        posting_type=posting_type or "all",
+    )
+
+
+@bp.get("/postings/<int:posting_id>")
+def posting(posting_id: int):
+    if posting_id > MAX_DATABASE_ID:
+        abort(404)
+    session, today = get_session(), clock.today()
+    try:
+        item = listing.public_posting(session, posting_id, today)
+    except NotFound:
+        abort(404)
+    except Gone as gone:
+        return _gone(gone.obj)
+    text_language = query_args.choice(request.args, "text", item.languages)
+    editable = current_user.is_authenticated and can_edit_posting(current_user, item)
+    view = presenters.posting_view(item, _reader(), text_language, editable)
+    return render_template("public/posting.html", posting=view)
+
+
+def _gone(item):
+    """A posting that was public but is closed or expired: 410, and where to look instead."""
+    chosen = CATEGORY_BY_SLUG[item.category]
+    editable = current_user.is_authenticated and can_edit_posting(current_user, item)
+    return render_template(
+        "public/posting_gone.html",
+        code=410,
+        title=_("This posting is no longer available"),
+        message=_("It was closed or its time has run out. Other postings in the same category may help you."),
+        category=chosen,
+        category_url=url_for("public.category", slug=chosen.slug),
+        edit_url=url_for("dashboard.edit_posting", posting_id=item.id) if editable else None,
+    ), 410
+
+
+@bp.get("/organisations")
+def organisations():
+    session = get_session()
+    organisation_type = query_args.choice(request.args, "type", ORGANISATION_TYPES)
+    page = paginate(
+        session, listing.public_organisations(organisation_type),
+        query_args.page_number(request.args), _per_page(),
+    )
+    _require_page(page)
+    return render_template(
+        "public/organisations.html",
+        organisations=[presenters.organisation_summary(organisation) for organisation in page.items],
+        nav=presenters.page_nav(page, _page_urls(type=organisation_type)),
+        type_options=_organisation_type_options(),
+        organisation_type=organisation_type or "",
+    )
+
+
+@bp.get("/organisations/<path:key>")
+def organisation(key: str):
+    if len(key) > 100 or not key.isprintable():
+        abort(404)
+    session, today = get_session(), clock.today()
+    try:
+        found = listing.public_organisation(session, key)
+    except NotFound:
+        abort(404)
+    page = listing.list_postings(
+        session, today, listing.PostingFilter(organisation_key=found.key),
+        page=query_args.page_number(request.args), per_page=_per_page(),
+    )
+    _require_page(page)
+    return render_template(
+        "public/organisation.html",
+        profile=presenters.organisation_profile(found, _reader()),
+        cards=presenters.posting_cards(page.items, _reader()),
+        nav=presenters.page_nav(page, _page_urls()),
+    )
+
+
+@bp.get("/search")
+def search():
+    session, today = get_session(), clock.today()
+    query, shortened = query_args.free_text(request.args, "q", MAX_QUERY_LENGTH)
+    district, districts = _district(session, today)
+    posting_type = _posting_type()
+    category_slug = query_args.choice(request.args, "category", CATEGORY_BY_SLUG)
+    page = listing.list_postings(
+        session, today,
+        listing.PostingFilter(query=query, type=posting_type, category=category_slug, district=district),
+        page=query_args.page_number(request.args), per_page=_per_page(),
+    )
+    _require_page(page)
+    has_words = bool(listing.query_terms(query))
+    return render_template(
+        "public/search.html",
+        query=query,
+        max_query_length=MAX_QUERY_LENGTH,
+        notice=_search_notice(query, has_words, shortened, page.total),
+        heading=_("Results") if has_words else _("All postings, newest first"),
+        empty_message=None if has_words else _("There are no postings at the moment."),
+        cards=presenters.posting_cards(page.items, _reader()),
+        count=presenters.posting_count(page.total),
+        nav=presenters.page_nav(
+            page, _page_urls(q=query or None, type=posting_type, category=category_slug, district=district)
+        ),
+        district_options=presenters.district_options(districts, district),
+        district=district or "",
+        type_options=_type_options(),
+        posting_type=posting_type or "all",
+        category_options=_category_options(),
+        category_slug=category_slug or "",
+    )
+
+
+def _search_notice(query: str, has_words: bool, shortened: bool, total: int) -> str | None:
+    if not query:
+        return _("Type one or more words to search. Below are all postings, newest first.")
+    if not has_words:
+        return _("Your search has no words we can look for. Below are all postings, newest first.")
+    if total == 0:
+        return _("Nothing found for “%(query)s”. Try fewer or other words, or look through the categories.",
+                 query=query)
+    if shortened:
+        return _("Your search was long: only its first %(count)d characters were used.",
+                 count=MAX_QUERY_LENGTH)
+    return None

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, distinct, exists, or_
+from sqlalchemy import and_, exists, func, or_
 from sqlmodel import Session, select
 
 from bulletin.db import casefold
@@ -89,7 +89,8 @@ def list_postings(session: Session, today: date, filters: PostingFilter, page: i
 def listed_districts(session: Session, today: date) -> list[str]:
     """The districts that have listed postings, for the district filter."""
     statement = (
-        select(distinct(Posting.district))
+        select(Posting.district)
+        .distinct()
         .join(Organisation, Posting.organisation_id == Organisation.id)
         .where(is_listed_clause(today), Posting.district.is_not(None))
     )
@@ -114,7 +115,40 @@ def public_organisations(filters_type: str | None = None):
 
 
 def public_organisation(session: Session, key: str) -> Organisation:
+    if "\x00" in key:  # PostgreSQL refuses NUL in a text parameter; no key holds one
+        raise NotFound()
     organisation = session.exec(select(Organisation).where(Organisation.key == key)).first()
     if organisation is None or organisation.status != "approved":
         raise NotFound()
     return organisation
+
+
+def listed_posting_counts(session: Session, today: date, organisation_ids: list[int]) -> dict[int, int]:
+    """How many listed postings each of these organisations has, in one query (absent means none)."""
+    if not organisation_ids:
+        return {}
+    statement = (
+        select(Posting.organisation_id, func.count(Posting.id))
+        .join(Organisation, Posting.organisation_id == Organisation.id)
+        .where(is_listed_clause(today), Posting.organisation_id.in_(organisation_ids))
+        .group_by(Posting.organisation_id)
+    )
+    return {organisation_id: count for organisation_id, count in session.exec(statement).all()}
+
+
+def count_by_category(
+    session: Session, today: date, district: str | None = None
+) -> dict[str, dict[str, int]]:
+    """How many listed offers and requests each category has: {category: {type: count}}, absent means none."""
+    statement = (
+        select(Posting.category, Posting.type, func.count(Posting.id))
+        .join(Organisation, Posting.organisation_id == Organisation.id)
+        .where(is_listed_clause(today))
+        .group_by(Posting.category, Posting.type)
+    )
+    if district:
+        statement = statement.where(Posting.district == district)
+    counts: dict[str, dict[str, int]] = {}
+    for category, posting_type, count in session.exec(statement).all():
+        counts.setdefault(category, {})[posting_type] = count
+    return counts

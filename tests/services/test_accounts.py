@@ -12,7 +12,9 @@ SECRET = "s3cret"
 
 
 def test_sign_up_creates_a_pending_organisation_with_its_member(db):
-    user = accounts.sign_up(db, ACTOR, OrganisationInput(name="Helferkreis"), "Ana@Example.org", "long enough pw")
+    user = accounts.sign_up(
+        db, ACTOR, OrganisationInput(name="Helferkreis"), "Ana@Example.org", "long enough pw"
+    )
     db.commit()
     assert user.email == "ana@example.org"
     assert user.organisation.status == "pending" and user.role == "member"

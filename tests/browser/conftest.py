@@ -1,0 +1,74 @@
+"""A live server of the test app and a real headless Chromium to drive it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def _chromium_path() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture
+def live_server(app):
+    """The app served on a free local port for the length of one test."""
+    app.config["SERVER_NAME"] = None
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    executable = _chromium_path()
+    if executable is None:
+        message = "Chromium is not installed (Debian package 'chromium')"
+        if os.environ.get("BULLETIN_REQUIRE_BROWSER") == "1":
+            pytest.fail(message + ", and BULLETIN_REQUIRE_BROWSER=1 requires it")
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(chromium):
+    """Pages in fresh browser contexts (no shared cookies), closed after the test."""
+    contexts = []
+
+    def make(width: int = 390, height: int = 844):
+        context = chromium.new_context(viewport={"width": width, "height": height}, locale="de-DE")
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def screenshot_dir(tmp_path):
+    """Where the journey keeps its screenshots: docs/screenshots when BULLETIN_SCREENSHOT_DIR says so."""
+    return os.environ.get("BULLETIN_SCREENSHOT_DIR") or str(tmp_path)
