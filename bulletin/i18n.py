@@ -6,7 +6,6 @@ import os
 from functools import cache
 
 from flask import Flask, current_app, g, request
-from flask_babel import refresh
 
 from bulletin.taxonomy import LANGUAGE_BY_CODE, LANGUAGES, language_direction
 
@@ -55,8 +54,6 @@ def init_app(app: Flask) -> None:
     def pull_language(_endpoint, values):
         if values and "lang" in values:
             g.lang = values.pop("lang")
-            # Flask-Babel caches the locale on g; an app context may serve several requests (tests do).
-            refresh()
 
     @app.url_defaults
     def add_language(endpoint, values):

@@ -32,6 +32,16 @@ def send_mail(to: str, subject: str, body: str) -> None:
             smtp.send_message(message)
 
 
+def send_mail_or_log(to: str, subject: str, body: str) -> bool:
+    """Send, and log a failure instead of raising: the change the mail reports is already saved."""
+    try:
+        send_mail(to, subject, body)
+    except (OSError, smtplib.SMTPException):
+        current_app.logger.exception("Could not send mail to %s", to)
+        return False
+    return True
+
+
 def outbox() -> list[EmailMessage]:
     """The mails sent with the memory backend (tests)."""
     return current_app.extensions.setdefault(OUTBOX_KEY, [])

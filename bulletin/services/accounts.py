@@ -11,7 +11,7 @@ from bulletin.passwords import hash_password, needs_rehash, verify_password
 from bulletin.services import audit
 from bulletin.services.errors import InvalidData
 from bulletin.services.organisations import EMAIL_PATTERN, OrganisationInput, create_organisation
-from bulletin.services.permissions import ensure
+from bulletin.services.permissions import ensure, is_active_member_of
 from bulletin.taxonomy import ROLES
 
 PASSWORD_MIN = 10
@@ -27,9 +27,13 @@ def normalise_email(email: str) -> str:
 
 def validate_password(password: str) -> None:
     if len(password or "") < PASSWORD_MIN:
-        raise InvalidData({"password": _l("The password needs at least %(min)d characters.", min=PASSWORD_MIN)})
+        raise InvalidData(
+            {"password": _l("The password needs at least %(min)d characters.", min=PASSWORD_MIN)}
+        )
     if len(password) > PASSWORD_MAX:
-        raise InvalidData({"password": _l("The password may have at most %(max)d characters.", max=PASSWORD_MAX)})
+        raise InvalidData(
+            {"password": _l("The password may have at most %(max)d characters.", max=PASSWORD_MAX)}
+        )
 
 
 def get_by_email(session: Session, email: str) -> User | None:
@@ -52,7 +56,10 @@ def create_user(session: Session, actor, email: str, password: str, *, role: str
                 organisation_id=organisation.id if organisation else None, organisation=organisation)
     session.add(user)
     session.flush()
-    audit.record(session, actor, "user.create", user, {"role": role, "organisation": getattr(organisation, "key", None)})
+    audit.record(
+        session, actor, "user.create", user,
+        {"role": role, "organisation": getattr(organisation, "key", None)},
+    )
     return user
 
 
@@ -66,8 +73,20 @@ def sign_up(session: Session, actor, data: OrganisationInput, email: str, passwo
 
 
 def add_member(session: Session, actor, organisation: Organisation, email: str, password: str) -> User:
-    ensure(actor.is_coordinator or actor.organisation_id == organisation.id)
+    # Like posting: a pending or suspended organisation cannot grow its accounts.
+    ensure(actor.is_coordinator or is_active_member_of(actor, organisation))
     return create_user(session, actor, email, password, organisation=organisation)
+
+
+def members_of(session: Session, organisation_id: int) -> list[User]:
+    statement = select(User).where(User.organisation_id == organisation_id).order_by(User.email)
+    return list(session.exec(statement))
+
+
+def coordinator_emails(session: Session) -> list[str]:
+    """Where news for the coordinator goes (a new sign-up, for example)."""
+    statement = select(User.email).where(User.role == "coordinator", User.active.is_(True))
+    return list(session.exec(statement.order_by(User.email)))
 
 
 def authenticate(session: Session, email: str, password: str) -> User | None:

@@ -19,5 +19,15 @@ class SystemActor:
         return self.label
 
 
+@dataclass(frozen=True)
+class Applicant:
+    """Someone signing up an organisation: not yet a user, trusted with nothing."""
+
+    email: str
+    id: None = None
+    organisation_id: None = None
+    is_coordinator: bool = False
+
+
 def actor_label(actor) -> str:
     return actor.email

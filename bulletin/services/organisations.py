@@ -54,7 +54,9 @@ def validate(data: OrganisationInput) -> None:
         if code not in LANGUAGE_BY_CODE:
             errors["description"] = _l("Unknown language: %(code)s", code=code)
         elif len(text or "") > DESCRIPTION_MAX:
-            errors["description"] = _l("The description may have at most %(max)d characters.", max=DESCRIPTION_MAX)
+            errors["description"] = _l(
+                "The description may have at most %(max)d characters.", max=DESCRIPTION_MAX
+            )
     unknown = [code for code in data.languages if code not in LANGUAGE_BY_CODE]
     if unknown:
         errors["languages"] = _l("Unknown language: %(code)s", code=", ".join(unknown))
@@ -131,6 +133,16 @@ def unique_key(session: Session, name: str) -> str:
 
 def get_by_key(session: Session, key: str) -> Organisation | None:
     return session.exec(select(Organisation).where(Organisation.key == key)).first()
+
+
+def waiting_for_approval(session: Session) -> list[Organisation]:
+    """Pending sign-ups, oldest first: the coordinator's queue."""
+    statement = select(Organisation).where(Organisation.status == "pending")
+    return list(session.exec(statement.order_by(Organisation.created_at, Organisation.id)))
+
+
+def all_by_name(session: Session) -> list[Organisation]:
+    return list(session.exec(select(Organisation).order_by(Organisation.name, Organisation.id)))
 
 
 def create_organisation(
@@ -217,7 +229,10 @@ def set_logo(session: Session, actor, organisation: Organisation, filename: str 
     before = organisation.logo
     organisation.logo = filename
     organisation.updated_at = utcnow()
-    audit.record(session, actor, "organisation.logo", organisation, audit.diff({"logo": before}, {"logo": filename}))
+    audit.record(
+        session, actor, "organisation.logo", organisation,
+        audit.diff({"logo": before}, {"logo": filename}),
+    )
 
 
 def upsert_organisation(session: Session, actor, key: str, data: OrganisationInput, *, status: str,

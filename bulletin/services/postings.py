@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_
 from sqlmodel import Session, select
 
 from bulletin.models import Organisation, Posting, PostingText, utcnow
@@ -14,6 +15,8 @@ from bulletin.services import audit
 from bulletin.services.errors import InvalidData
 from bulletin.services.permissions import can_edit_posting, can_post_for, ensure
 from bulletin.taxonomy import CATEGORY_BY_SLUG, LANGUAGE_BY_CODE, POSTING_STATUSES, POSTING_TYPES
+
+POSTING_STATES = ("open", "expired", "closed")  # what a reader experiences; see posting_state
 
 TITLE_MAX = 200
 BODY_MAX = 5000
@@ -58,7 +61,8 @@ def validate(data: PostingInput) -> None:
         errors["title"] = _l("The title may have at most %(max)d characters.", max=TITLE_MAX)
     if any(len(text or "") > BODY_MAX for text in data.bodies.values()):
         errors["body"] = _l("The description may have at most %(max)d characters.", max=BODY_MAX)
-    if any(code not in titles or not titles[code] for code, text in data.bodies.items() if (text or "").strip()):
+    bodies = [code for code, text in data.bodies.items() if (text or "").strip()]
+    if any(code not in titles or not titles[code] for code in bodies):
         errors["body"] = _l("Every description needs a title in the same language.")
     if data.district and len(data.district) > DISTRICT_MAX:
         errors["district"] = _l("The district may have at most %(max)d characters.", max=DISTRICT_MAX)
@@ -158,6 +162,69 @@ def close_posting(session: Session, actor, posting: Posting) -> None:
 
 def reopen_posting(session: Session, actor, posting: Posting) -> None:
     _set_fields(session, actor, posting, "posting.reopen", status="open")
+
+
+def set_translation(session: Session, actor, posting: Posting, language: str, title: str, body: str) -> bool:
+    """Add or replace the text in ``language``; returns whether anything changed.
+
+    The original text is changed with update_posting, never here: a translation always follows it.
+    """
+    ensure(can_edit_posting(actor, posting))
+    title, body = (title or "").strip(), (body or "").strip()
+    errors: dict[str, object] = {}
+    if language not in LANGUAGE_BY_CODE:
+        errors["language"] = _l("Unknown language: %(code)s", code=language)
+    elif language == posting.original_language:
+        errors["language"] = _l(
+            "This is the original language: change the original text by editing the posting."
+        )
+    if not title:
+        errors["title"] = _l("A title is required.")
+    elif len(title) > TITLE_MAX:
+        errors["title"] = _l("The title may have at most %(max)d characters.", max=TITLE_MAX)
+    if len(body) > BODY_MAX:
+        errors["body"] = _l("The description may have at most %(max)d characters.", max=BODY_MAX)
+    if errors:
+        raise InvalidData(errors)
+    text = next((text for text in posting.texts if text.language == language), None)
+    before = {"title": text.title, "body": text.body} if text else {}
+    if text is None:
+        posting.texts.append(PostingText(language=language, title=title, body=body,
+                                         source_language=posting.original_language))
+    elif (text.title, text.body, text.source_language) == (title, body, posting.original_language):
+        return False
+    else:
+        text.title, text.body, text.updated_at = title, body, utcnow()
+        text.source_language = posting.original_language
+    posting.updated_at = utcnow()
+    changes = audit.diff(before, {"title": title, "body": body})
+    audit.record(session, actor, "posting.translate", posting, {"language": language, **changes})
+    return True
+
+
+def overview(today: date, *, state: str | None = None, organisation_id: int | None = None):
+    """Every posting, whatever its organisation's status, newest change first: for dashboards and the desk.
+
+    ``state`` is what a reader sees: "open" (open and not expired), "expired" or "closed".
+    """
+    statement = select(Posting)
+    if organisation_id is not None:
+        statement = statement.where(Posting.organisation_id == organisation_id)
+    not_expired = or_(Posting.valid_until.is_(None), Posting.valid_until >= today)
+    if state == "open":
+        statement = statement.where(Posting.status == "open", not_expired)
+    elif state == "expired":
+        statement = statement.where(Posting.status == "open", Posting.valid_until < today)
+    elif state == "closed":
+        statement = statement.where(Posting.status == "closed")
+    return statement.order_by(Posting.updated_at.desc(), Posting.id.desc())
+
+
+def posting_state(posting: Posting, today: date) -> str:
+    """The status as a reader of the board experiences it: open, expired or closed."""
+    if posting.status == "closed":
+        return "closed"
+    return "expired" if posting.is_expired(today) else "open"
 
 
 def get_by_key(session: Session, key: str) -> Posting | None:
