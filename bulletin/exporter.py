@@ -15,7 +15,8 @@ from typing import BinaryIO
 from sqlmodel import Session, select
 
 from bulletin.models import Organisation, Posting
-from bulletin.taxonomy import LANGUAGE_CODES
+from bulletin.services.organisations import profile_record
+from bulletin.taxonomy import language_rank
 
 
 @dataclass(frozen=True)
@@ -24,28 +25,16 @@ class ExportCounts:
     postings: int
 
 
-def _language_rank(code: str, original: str | None) -> tuple[int, int, str]:
+def _language_rank(code: str, original: str | None) -> tuple[int, int]:
     """Sort key: the original language first, then the board's usual order of languages."""
-    position = LANGUAGE_CODES.index(code) if code in LANGUAGE_CODES else len(LANGUAGE_CODES)
-    return (0 if code == original else 1, position, code)
+    return (0 if code == original else 1, language_rank(code))
 
 
 def organisation_record(organisation: Organisation) -> dict:
-    original = next((text.language for text in organisation.texts if text.is_original), None)
-    texts = sorted(organisation.texts, key=lambda text: _language_rank(text.language, original))
     return {
         "kind": "organisation",
         "key": organisation.key,
-        "name": organisation.name,
-        "type": organisation.type,
-        "description": {text.language: text.description for text in texts},
-        "email": organisation.email,
-        "phone": organisation.phone,
-        "website": organisation.website,
-        "address": organisation.address,
-        "district": organisation.district,
-        "languages": list(organisation.languages),
-        "verified": organisation.verified,
+        **profile_record(organisation),
         "status": organisation.status,
     }
 

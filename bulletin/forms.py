@@ -122,6 +122,10 @@ def _repeat_validators() -> list:
 class OrganisationFields(FlaskForm):
     """What an organisation says about itself: the sign-up and the profile share these fields."""
 
+    # The order the fields are shown in (templates/macros/forms.html: organisation_fields).
+    organisation_field_names = ("name", "type", "description_language", "description", "languages",
+                                "email", "phone", "website", "address", "district")
+
     name = StringField(
         _l("Name of the organisation"),
         [DataRequired(message=REQUIRED), Length(max=organisations.NAME_MAX, message=TOO_LONG)],

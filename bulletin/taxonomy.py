@@ -82,3 +82,8 @@ LANGUAGE_CODES = tuple(LANGUAGE_BY_CODE)
 def language_direction(code: str) -> str:
     language = LANGUAGE_BY_CODE.get(code)
     return language.direction if language else "ltr"
+
+
+def language_rank(code: str) -> int:
+    """A language's place in the board's usual order (unknown codes last)."""
+    return LANGUAGE_CODES.index(code) if code in LANGUAGE_CODES else len(LANGUAGE_CODES)

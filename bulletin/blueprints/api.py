@@ -15,6 +15,7 @@ from bulletin.db import get_session
 from bulletin.models import Organisation, Posting
 from bulletin.services import clock, listing
 from bulletin.services.errors import Gone, NotFound
+from bulletin.services.organisations import profile_record
 from bulletin.services.pagination import Page, paginate
 
 bp = Blueprint("api", __name__, url_prefix=openapi.API_PREFIX)
@@ -141,16 +142,7 @@ def _posting_json(posting: Posting, link_language: str) -> dict:
 def _organisation_json(organisation: Organisation, open_postings: int) -> dict:
     return {
         "key": organisation.key,
-        "name": organisation.name,
-        "type": organisation.type,
-        "description": {text.language: text.description for text in organisation.texts},
-        "email": organisation.email,
-        "phone": organisation.phone,
-        "website": organisation.website,
-        "address": organisation.address,
-        "district": organisation.district,
-        "languages": list(organisation.languages),
-        "verified": organisation.verified,
+        **profile_record(organisation),
         "url": url_for("public.organisation", lang=_link_language(None), key=organisation.key,
                        _external=True),
         "open_postings": open_postings,

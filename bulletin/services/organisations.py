@@ -14,7 +14,7 @@ from bulletin.models import Organisation, OrganisationText, User, utcnow
 from bulletin.services import audit
 from bulletin.services.errors import InvalidData
 from bulletin.services.permissions import can_edit_profile, ensure
-from bulletin.taxonomy import LANGUAGE_BY_CODE, ORGANISATION_STATUSES, ORGANISATION_TYPES
+from bulletin.taxonomy import LANGUAGE_BY_CODE, ORGANISATION_STATUSES, ORGANISATION_TYPES, language_rank
 
 NAME_MAX = 200
 DESCRIPTION_MAX = 5000
@@ -77,20 +77,28 @@ def validate(data: OrganisationInput) -> None:
         raise InvalidData(errors)
 
 
-def _snapshot(organisation: Organisation) -> dict:
+def profile_record(organisation: Organisation) -> dict:
+    """What an organisation says about itself, in the order of the import format's fields.
+
+    Descriptions come original first: in the import format the first one is the original.
+    """
+    texts = sorted(organisation.texts, key=lambda text: (not text.is_original, language_rank(text.language)))
     return {
         "name": organisation.name,
         "type": organisation.type,
+        "description": {text.language: text.description for text in texts},
         "email": organisation.email,
         "phone": organisation.phone,
         "website": organisation.website,
         "address": organisation.address,
         "district": organisation.district,
         "languages": list(organisation.languages),
-        "description": {text.language: text.description for text in organisation.texts},
-        "status": organisation.status,
         "verified": organisation.verified,
     }
+
+
+def _snapshot(organisation: Organisation) -> dict:
+    return {**profile_record(organisation), "status": organisation.status}
 
 
 def _apply(organisation: Organisation, data: OrganisationInput) -> None:
