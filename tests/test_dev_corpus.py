@@ -6,6 +6,7 @@ another file, or the folder that holds corpus.jsonl. Without it these tests are 
 
 import json
 import os
+import re
 from datetime import date
 
 import pytest
@@ -17,9 +18,11 @@ from bulletin.db import get_engine, get_session
 from bulletin.models import AuditEntry, Organisation, Posting
 from bulletin.services.errors import Gone
 from bulletin.services.listing import PostingFilter, list_postings, public_posting
+from bulletin.taxonomy import CATEGORY_SLUGS
 
 REPOSITORY = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CORRUPTED_LINE = 57
+POSTING_LINK = re.compile(r'href="/en/postings/(\d+)"')
 
 
 def corpus_path() -> str:
@@ -102,6 +105,46 @@ def test_exactly_the_open_unexpired_postings_are_listed(db, imported, corpus, to
     all_keys = {record["key"] for record in of_kind(corpus, "posting")}
     assert expected < all_keys  # the corpus has closed and expired look-alikes
     assert "off-kinderbett-2024" not in expected and "off-kinderbett-closed" not in expected
+
+
+def keys_of_ids(db, ids) -> set[str]:
+    return set(db.scalars(select(Posting.key).where(Posting.id.in_(ids))))
+
+
+def test_the_pages_list_exactly_the_open_unexpired_postings(client, db, imported, corpus, today):
+    """Every category page, all their pages: each listed posting once, and nothing else."""
+    expected = expected_listed(corpus, today)
+    listed_ids = []
+    for category in CATEGORY_SLUGS:
+        page_number = 1
+        while True:
+            response = client.get(f"/en/categories/{category}?page={page_number}")
+            if response.status_code == 404 and page_number > 1:
+                break
+            assert response.status_code == 200
+            html = response.get_data(as_text=True)
+            listed_ids += [int(found) for found in set(POSTING_LINK.findall(html))]
+            if "rel=\"next\"" not in html:
+                break
+            page_number += 1
+
+    assert len(listed_ids) == len(expected)
+    assert keys_of_ids(db, listed_ids) == expected
+
+
+def test_the_api_lists_exactly_the_open_unexpired_postings(client, imported, corpus, today):
+    expected = expected_listed(corpus, today)
+    keys, page_number = [], 1
+    while True:
+        answer = client.get(f"/api/v1/postings?per_page=100&page={page_number}").get_json()
+        assert answer["total"] == len(expected)
+        keys += [item["key"] for item in answer["items"]]
+        if page_number * 100 >= answer["total"]:
+            break
+        page_number += 1
+
+    assert len(keys) == len(expected)
+    assert set(keys) == expected
 
 
 def test_closed_and_expired_postings_are_gone_for_visitors(db, imported, corpus, today):
