@@ -180,7 +180,8 @@ def test_one_corrupted_line_refuses_the_whole_file_and_names_the_line(db, corpus
 
     assert result.refused
     assert result.invalid_lines == [CORRUPTED_LINE]
-    assert str(result.errors[0].describe()).startswith(f"line {CORRUPTED_LINE}:")
+    assert result.errors[0].line == CORRUPTED_LINE
+    assert f" {CORRUPTED_LINE}:" in str(result.errors[0].describe())
     assert count(db, Organisation) == 0 and count(db, Posting) == 0 and count(db, AuditEntry) == 0
 
 
