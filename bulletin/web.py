@@ -20,6 +20,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import refresh
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -171,9 +172,9 @@ def _init_headers(app: Flask) -> None:
 
 def _init_errors(app: Flask) -> None:
     def render_error(code: int, message: str | None = None):
-        message = message or error_message(code)
+        """The error page in the page's language; ``message`` may be lazy, so it is read only then."""
         if wants_json():
-            return jsonify({"error": {"code": code, "message": message}}), code
+            return jsonify({"error": {"code": code, "message": str(message or error_message(code))}}), code
         # An address that matched no page still names its language: /en/nothing answers in English.
         path_language = request.path.split("/", 2)[1]
         if path_language in i18n.ui_languages(app):
@@ -181,12 +182,13 @@ def _init_errors(app: Flask) -> None:
         elif "lang" not in g or g.lang not in i18n.ui_languages(app):
             g.lang = i18n.best_language()
         refresh()
+        message = str(message or error_message(code))
         return render_template("error.html", code=code, title=error_title(code), message=message), code
 
     @app.errorhandler(CSRFError)
     def csrf_error(_error):
         return render_error(
-            400, _("Your form was open too long or came from elsewhere. Please send it again.")
+            400, _l("Your form was open too long or came from elsewhere. Please send it again.")
         )
 
     @app.errorhandler(HTTPException)

@@ -592,3 +592,12 @@ def test_every_category_has_a_small_silent_pictogram(app, category):
     assert 'viewBox="0 0 48 48"' in svg and 'aria-hidden="true"' in svg and 'focusable="false"' in svg
     assert "currentColor" in svg and "#" not in svg  # takes the colour of the text around it
     assert "<text" not in svg and "<script" not in svg and "style=" not in svg
+
+
+def test_an_unknown_page_answers_wholly_in_the_language_of_its_address(client):
+    response = client.get("/en/no-such-page")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 404
+    assert "There is no page at this address." in html
+    german = client.get("/de/keine-solche-seite").get_data(as_text=True)
+    assert "There is no page at this address." not in german
