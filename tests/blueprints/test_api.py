@@ -187,11 +187,12 @@ def test_links_point_to_pages_in_the_asked_language_when_the_board_speaks_it(app
     assert item["url"] == url_for("public.posting", lang="en", posting_id=pram.id, _external=True)
 
 
-def test_links_use_the_default_language_when_the_asked_one_is_no_interface_language(app, api, board):
-    spoken = i18n.ui_languages()
-    unspoken = next((code for code in ("ar", "de", "en") if code not in spoken), None)
-    if unspoken is None:
-        pytest.skip("every language with a posting here has an interface")
+def test_links_use_the_default_language_when_the_asked_one_is_no_interface_language(
+    app, api, board, monkeypatch
+):
+    # A board may ship fewer interface languages than content languages.
+    monkeypatch.setattr(i18n, "ui_languages", lambda app=None: ("de", "en"))
+    unspoken = "ar"
     default = app.config["BULLETIN_DEFAULT_LANGUAGE"]
 
     items = api(f"{API}/postings", {"lang": unspoken}).get_json()["items"]
