@@ -63,13 +63,25 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     passwords.configure(app.config["BULLETIN_ARGON2_TIME_COST"], app.config["BULLETIN_ARGON2_MEMORY_COST"])
+    from bulletin import search
+
+    search.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:
-    from bulletin.blueprints import account, api, dashboard, moderation, public
+    from bulletin.blueprints import account, api, dashboard, moderation, printing, public
 
-    for module in (public, account, dashboard, moderation, api):
+    for module in (public, account, dashboard, moderation, printing, api):
         app.register_blueprint(module.bp)
+    # The coordinator's desk: reports from visitors, renew links, visitor counts.
+    from bulletin.blueprints import renewal, reports, visits
+
+    for module in (reports, renewal, visits):
+        app.register_blueprint(module.bp)
+    # Volunteer translators: their queue, the side-by-side editor, the coordinator's review.
+    from bulletin.blueprints import translate
+
+    app.register_blueprint(translate.bp)
 
 
 def _register_commands(app: Flask) -> None:

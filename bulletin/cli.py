@@ -254,6 +254,11 @@ COMMANDS = (import_data_command, export_data_command, create_user_command, load_
 
 
 def init_app(app: Flask) -> None:
-    for command in COMMANDS:
+    from bulletin import reminders  # imported here: it uses console_command from this module
+
+    for command in (*COMMANDS, reminders.send_expiry_reminders_command):
         app.cli.add_command(command)
+    from bulletin.search import cli as search_cli  # reindex, send-match-digest
+
+    search_cli.init_app(app)
 

@@ -10,6 +10,8 @@ import secrets
 from datetime import timedelta
 
 DEVELOPMENT_ENVIRONMENTS = {"development", "test"}
+POSTING_REVIEW_CHOICES = ("none", "unverified")
+TRANSLATION_REVIEW_CHOICES = ("none", "coordinator")
 
 
 class ConfigError(RuntimeError):
@@ -56,6 +58,18 @@ def load_config(instance_path: str) -> dict:
         "BULLETIN_POSTING_DEFAULT_DAYS": _env_int("BULLETIN_POSTING_DEFAULT_DAYS", 90),
         "BULLETIN_RENEW_DAYS": _env_int("BULLETIN_RENEW_DAYS", 90),
         "BULLETIN_PASSWORD_RESET_MAX_AGE": _env_int("BULLETIN_PASSWORD_RESET_MAX_AGE", 3600),
+        # "none": postings are public at once; "unverified": those by members of organisations without the
+        # verified badge wait for the coordinator's review.
+        "BULLETIN_POSTING_REVIEW": os.environ.get("BULLETIN_POSTING_REVIEW", "none").strip().lower(),
+        # "none": a volunteer translator's translation is published at once; "coordinator": it waits
+        # for the coordinator's approval.
+        "BULLETIN_TRANSLATION_REVIEW": os.environ.get("BULLETIN_TRANSLATION_REVIEW", "none").strip().lower(),
+        "BULLETIN_REPORT_LIMIT": os.environ.get("BULLETIN_REPORT_LIMIT", "5 per hour;20 per day"),
+        "BULLETIN_EXPIRY_REMINDER_DAYS": _env_int("BULLETIN_EXPIRY_REMINDER_DAYS", 7),
+        "BULLETIN_RENEW_LINK_DAYS": _env_int("BULLETIN_RENEW_LINK_DAYS", 14),
+        # The board's public address, for links in mails sent by commands (there is no request to ask).
+        "BULLETIN_BASE_URL": os.environ.get("BULLETIN_BASE_URL")
+        or ("http://127.0.0.1:5000" if environment == "development" else None),
         # Argon2 cost: the library's defaults unless the environment lowers them (the tests do).
         "BULLETIN_ARGON2_TIME_COST": _env_int("BULLETIN_ARGON2_TIME_COST", 3),
         "BULLETIN_ARGON2_MEMORY_COST": _env_int("BULLETIN_ARGON2_MEMORY_COST", 65536),
@@ -100,6 +114,16 @@ def finalise(config: dict) -> None:
                 "or set BULLETIN_ENV=development on a laptop."
             )
         config["SECRET_KEY"] = secrets.token_hex(32)
+    if config.get("BULLETIN_POSTING_REVIEW", "none") not in POSTING_REVIEW_CHOICES:
+        raise ConfigError(
+            "BULLETIN_POSTING_REVIEW must be one of: " + ", ".join(POSTING_REVIEW_CHOICES)
+            + f" (it is {config['BULLETIN_POSTING_REVIEW']!r})."
+        )
+    if config.get("BULLETIN_TRANSLATION_REVIEW", "none") not in TRANSLATION_REVIEW_CHOICES:
+        raise ConfigError(
+            "BULLETIN_TRANSLATION_REVIEW must be one of: " + ", ".join(TRANSLATION_REVIEW_CHOICES)
+            + f" (it is {config['BULLETIN_TRANSLATION_REVIEW']!r})."
+        )
     url = config["SQLALCHEMY_DATABASE_URI"]
     # Heroku-style URLs and plain "postgresql://" should use the psycopg 3 driver we install.
     if url.startswith("postgres://"):

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
+    BooleanField,
     DateField,
     EmailField,
     HiddenField,
@@ -50,6 +51,10 @@ def _strip(value):
 
 STRIP = [_strip]  # a stray space from a phone keyboard must not make an address "invalid"
 NEW_PASSWORD = {"autocomplete": "new-password"}  # password managers offer to generate one
+# Words someone types run in their own direction, whatever the page's (Arabic into a German form);
+# numbers and addresses stay left to right on right-to-left pages.
+TYPED_TEXT = {"dir": "auto"}
+LEFT_TO_RIGHT = {"dir": "ltr"}
 
 
 def _language_choices() -> list[SelectChoice]:
@@ -130,6 +135,7 @@ class OrganisationFields(FlaskForm):
         _l("Name of the organisation"),
         [DataRequired(message=REQUIRED), Length(max=organisations.NAME_MAX, message=TOO_LONG)],
         filters=STRIP,
+        render_kw=TYPED_TEXT,
     )
     type = SelectField(
         _l("Kind of organisation"),
@@ -142,6 +148,7 @@ class OrganisationFields(FlaskForm):
         _email_validators(required=False),
         description=_l("Shown on your public page, so people can write to you."),
         filters=STRIP,
+        render_kw=LEFT_TO_RIGHT,
     )
     phone = StringField(
         _l("Phone"),
@@ -154,6 +161,7 @@ class OrganisationFields(FlaskForm):
             ),
         ],
         filters=STRIP,
+        render_kw=LEFT_TO_RIGHT,
     )
     website = URLField(
         _l("Website"),
@@ -166,12 +174,14 @@ class OrganisationFields(FlaskForm):
         ],
         description=_l("For example https://www.example.org"),
         filters=STRIP,
+        render_kw=LEFT_TO_RIGHT,
     )
     address = StringField(
         _l("Address"),
         [Optional(), Length(max=organisations.CONTACT_MAX["address"], message=TOO_LONG)],
         description=_l("Where people can find you, if they may come by."),
         filters=STRIP,
+        render_kw=TYPED_TEXT,
     )
     district = SelectField(_l("District"), default="", invalid_choice_message=NOT_A_CHOICE)
     description_language = SelectField(_l("Language of the description"), invalid_choice_message=NOT_A_CHOICE)
@@ -179,6 +189,7 @@ class OrganisationFields(FlaskForm):
         _l("What you do"),
         [Length(max=organisations.DESCRIPTION_MAX, message=TOO_LONG)],
         description=_l("A few sentences: who you are, whom you help and how."),
+        render_kw=TYPED_TEXT,
     )
     languages = MultiCheckboxField(_l("Languages you speak"), invalid_choice_message=NOT_A_CHOICE)
 
@@ -214,7 +225,7 @@ class SignupForm(OrganisationFields):
         _email_validators(),
         description=_l("You sign in with it. It is not shown publicly."),
         filters=STRIP,
-        render_kw={"autocomplete": "email"},
+        render_kw={"autocomplete": "email", **LEFT_TO_RIGHT},
     )
     password = PasswordField(
         _l("Password"),
@@ -239,7 +250,7 @@ class LoginForm(FlaskForm):
         _l("Email address"),
         [DataRequired(message=REQUIRED), Length(max=EMAIL_MAX, message=TOO_LONG)],
         filters=STRIP,
-        render_kw={"autocomplete": "username"},
+        render_kw={"autocomplete": "username", **LEFT_TO_RIGHT},
     )
     password = PasswordField(
         _l("Password"),
@@ -250,7 +261,7 @@ class LoginForm(FlaskForm):
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField(_l("Email address"), _email_validators(), filters=STRIP)
+    email = EmailField(_l("Email address"), _email_validators(), filters=STRIP, render_kw=LEFT_TO_RIGHT)
 
 
 class ResetPasswordForm(FlaskForm):
@@ -281,11 +292,13 @@ class PostingForm(FlaskForm):
         [DataRequired(message=REQUIRED), Length(max=postings.TITLE_MAX, message=TOO_LONG)],
         description=_l("Short and concrete, for example: Winter jackets for children"),
         filters=STRIP,
+        render_kw=TYPED_TEXT,
     )
     body = TextAreaField(
         _l("Description"),
         [Length(max=postings.BODY_MAX, message=TOO_LONG)],
         description=_l("What, for whom, when and how to get in touch. Simple words help."),
+        render_kw=TYPED_TEXT,
     )
     district = SelectField(_l("District"), default="", invalid_choice_message=NOT_A_CHOICE)
     valid_until = DayField(
@@ -363,12 +376,21 @@ class AddMemberForm(FlaskForm):
         _email_validators(),
         description=_l("They get an email with a link to choose their password."),
         filters=STRIP,
+        render_kw=LEFT_TO_RIGHT,
+    )
+
+
+class MatchDigestForm(FlaskForm):
+    match_digest = BooleanField(
+        _l("Daily mail of matching offers"),
+        description=_l("Once a day, new offers that match your open requests are sent to your members."),
     )
 
 
 class RejectForm(FlaskForm):
     reason = TextAreaField(
-        _l("Reason (sent to the organisation)"), [Optional(), Length(max=REASON_MAX, message=TOO_LONG)]
+        _l("Reason (sent to the organisation)"), [Optional(), Length(max=REASON_MAX, message=TOO_LONG)],
+        render_kw=TYPED_TEXT,
     )
 
 

@@ -10,6 +10,8 @@ from flask import Flask, current_app, g, request
 from bulletin.taxonomy import LANGUAGE_BY_CODE, LANGUAGES, language_direction
 
 SOURCE_LANGUAGE = "en"  # the language msgids are written in
+FIRST_STRONG_ISOLATE = "\u2068"
+POP_DIRECTIONAL_ISOLATE = "\u2069"
 
 
 @cache
@@ -47,6 +49,12 @@ def select_locale() -> str:
 
 def current_direction() -> str:
     return language_direction(current_language())
+
+
+def isolate(text: str) -> str:
+    """Words someone typed, set apart inside a sentence of either direction: what <bdi> does in HTML, for
+    plain text such as a page title, a flash message or a search query quoted in a notice."""
+    return f"{FIRST_STRONG_ISOLATE}{text}{POP_DIRECTIONAL_ISOLATE}"
 
 
 def init_app(app: Flask) -> None:

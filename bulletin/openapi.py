@@ -22,6 +22,9 @@ MAX_PAGE = 100_000
 MAX_ID = 2**31 - 1  # the largest id both SQLite and PostgreSQL integer columns accept
 KEY_MAX_LENGTH = 100
 CACHE_SECONDS = 60
+DEFAULT_MATCHES = 10
+MAX_MATCHES = 50
+MATCH_REASON_KINDS = ("concept", "words", "category", "district", "language")
 
 
 class InvalidParameter(ValueError):
@@ -94,8 +97,10 @@ PER_PAGE = QueryParameter("per_page", "How many items a page holds.",
                           max_length=10, minimum=1, maximum=MAX_PER_PAGE, default=DEFAULT_PER_PAGE)
 
 POSTING_PARAMETERS: tuple[QueryParameter, ...] = (
-    QueryParameter("q", "Keywords: every word must occur in a title or description, in any language "
-                        "(case-insensitive; at most 10 words count).", max_length=200),
+    QueryParameter("q", "Keywords in any language, answered by the board's search engine: the postings that "
+                        "match any of the words best come first (word forms, compound parts, typing "
+                        "mistakes and the same meaning in other languages count; at most 12 words count).",
+                   max_length=200),
     QueryParameter("type", "Offers or requests only.", choices=tuple(POSTING_TYPES)),
     QueryParameter("category", "Only postings in this category.", choices=CATEGORY_SLUGS),
     QueryParameter("district", "Only postings in this district (exact name).", max_length=100),
@@ -112,6 +117,10 @@ ORGANISATION_PARAMETERS: tuple[QueryParameter, ...] = (
     QueryParameter("type", "Only organisations of this type.", choices=tuple(ORGANISATION_TYPES)),
     PAGE,
     PER_PAGE,
+)
+MATCH_PARAMETERS: tuple[QueryParameter, ...] = (
+    QueryParameter("limit", "How many matches at most.", max_length=10, minimum=1, maximum=MAX_MATCHES,
+                   default=DEFAULT_MATCHES),
 )
 NO_PARAMETERS: tuple[QueryParameter, ...] = ()
 
@@ -183,7 +192,26 @@ SCHEMAS: dict[str, dict] = {
                                         format="date"),
         "url": {"type": "string", "format": "uri", "description": "The posting's page on the board."},
     }, "An open offer or request."),
-    "PostingPage": _page_of("Posting", "One page of postings, newest first."),
+    "PostingPage": _page_of("Posting", "One page of postings: newest first, or best first when searching."),
+    "MatchReason": _object({
+        "kind": {"type": "string", "enum": list(MATCH_REASON_KINDS),
+                 "description": "concept: both name it (an id of the board's concept lexicon); words: they "
+                                "share this word (when no concept is shared); category, district: the "
+                                "same one; language: the match can be read in the posting's language."},
+        "value": {"type": "string", "description": "The concept id, word, category, district or language."},
+    }, "Why a posting matches."),
+    "Match": _object({
+        "id": {"type": "integer", "minimum": 1},
+        "key": {"type": "string"},
+        "score": {"type": "number", "minimum": 0, "maximum": 1,
+                  "description": "How well it fits, from 0 to 1; matches below the board's threshold are "
+                                 "not listed."},
+        "reasons": {"type": "array", "items": _ref("MatchReason")},
+    }, "A listed posting of the other type (an offer for a request, a request for an offer) that fits."),
+    "MatchList": _object({
+        "posting": {"type": "integer", "minimum": 1, "description": "The posting the matches are for."},
+        "matches": {"type": "array", "items": _ref("Match"), "description": "Best first; may be empty."},
+    }, "The matches of one posting."),
     "Organisation": _object({
         "key": {"type": "string"},
         "name": {"type": "string"},
@@ -270,6 +298,11 @@ def _paths() -> dict:
         "/postings/{posting_id}": {"get": _operation(
             "getPosting", "One open posting.", [POSTING_ID],
             _responses(_json_response("The posting.", _ref("Posting")), "400", "404", "410"),
+        )},
+        "/postings/{posting_id}/matches": {"get": _operation(
+            "getPostingMatches", "The open postings of the other type that fit one open posting, best first.",
+            [POSTING_ID, *query(MATCH_PARAMETERS)],
+            _responses(_json_response("The matches.", _ref("MatchList")), "400", "404", "410"),
         )},
         "/organisations": {"get": _operation(
             "listOrganisations", "Approved organisations, by name, in pages.", query(ORGANISATION_PARAMETERS),

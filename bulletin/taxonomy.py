@@ -50,7 +50,8 @@ ORGANISATION_TYPES = {
     "other": _l("Other"),
 }
 ORGANISATION_STATUSES = ("pending", "approved", "suspended")
-ROLES = ("member", "coordinator")
+# A translator translates postings and profiles into User.languages; made by the coordinator.
+ROLES = ("member", "coordinator", "translator")
 
 
 @dataclass(frozen=True)

@@ -76,7 +76,9 @@ def init_app(app: Flask) -> None:
     @app.get("/")
     def root():
         """The bare address: the language the browser prefers."""
-        return redirect(url_for("public.home", lang=i18n.best_language()), code=302)
+        response = redirect(url_for("public.home", lang=i18n.best_language()), code=302)
+        response.vary.add("Accept-Language")  # a cache must not send one browser's choice to another
+        return response
 
     # Logos have no language prefix: the same picture serves every language.
     app.add_url_rule("/logos/<filename>", "logo", serve_logo)
@@ -132,6 +134,24 @@ def _init_templates(app: Flask) -> None:
             links.append((LANGUAGE_BY_CODE[code], url))
         return links
 
+    def language_alternates() -> list[tuple[str, str]]:
+        """This page in every interface language, for <link rel="alternate" hreflang>; x-default is the
+        bare address that picks a language for the browser (the default language's page elsewhere)."""
+        endpoint = request.endpoint
+        if request.method != "GET" or not endpoint or not app.url_map.is_endpoint_expecting(endpoint, "lang"):
+            return []
+        args = {**request.args.to_dict(), **(request.view_args or {})}
+        links = [(code, url_for(endpoint, **{**args, "lang": code}, _external=True))
+                 for code in i18n.ui_languages()]
+        if endpoint == "public.home" and not request.args:
+            default = url_for("root", _external=True)
+        else:
+            default_language = app.config["BULLETIN_DEFAULT_LANGUAGE"]
+            if default_language not in i18n.ui_languages():
+                default_language = i18n.SOURCE_LANGUAGE
+            default = url_for(endpoint, **{**args, "lang": default_language}, _external=True)
+        return [*links, ("x-default", default)]
+
     @app.context_processor
     def page_context():
         lang = i18n.current_language()
@@ -143,10 +163,12 @@ def _init_templates(app: Flask) -> None:
             "posting_types": POSTING_TYPES,
             "site_name": app.config["BULLETIN_SITE_NAME"],
             "language_links": language_links,
+            "language_alternates": language_alternates,
         }
 
     app.jinja_env.globals.update(static_url=static_url, language_direction=language_direction,
                                  languages=LANGUAGE_BY_CODE)
+    app.jinja_env.filters["isolate"] = i18n.isolate
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     # Matches babel.cfg: {% trans %} blocks are trimmed at extraction, so they must be at render time.
@@ -166,7 +188,7 @@ def _init_headers(app: Flask) -> None:
             response.cache_control.max_age = STATIC_MAX_AGE
             response.cache_control.immutable = True
         elif response.mimetype == "text/html":
-            response.headers["Vary"] = "Cookie"
+            response.vary.add("Cookie")  # added: the bare address also varies by Accept-Language
         return response
 
 

@@ -164,11 +164,13 @@ def test_db_check_fails_when_a_model_change_has_no_migration(migration_app, prob
 
 def test_db_revision_writes_the_missing_migration(migration_app, probe_table, migrations_copy):
     runner = migration_app.test_cli_runner()
+    head = int(migrate.head_revision())
 
     written = runner.invoke(args=["db", "revision", "-m", "add probe"])
     assert written.exit_code == 0, written.output
 
-    script = migrations_copy / "versions" / "0002_add_probe.py"
+    [script] = (migrations_copy / "versions").glob("*_add_probe.py")
+    assert script.name == f"{head + 1:04d}_add_probe.py"  # numbered after the newest
     assert "create_table('migration_probe'" in script.read_text()
     checked = runner.invoke(args=["db", "check"])
     assert checked.exit_code == 0, checked.output

@@ -12,15 +12,18 @@ import pytest
 from sqlalchemy import select as sql_select
 from sqlmodel import Session, SQLModel, select
 
-from bulletin.db import get_engine
-from bulletin.models import Organisation, Posting, User
-from bulletin.services import accounts, listing
+from bulletin.db import get_engine, get_session
+from bulletin.models import Organisation, OrganisationMessage, Posting, Report, TranslationDraft, User
+from bulletin.services import accounts, expiry, listing, moderation, reports, translations
+from bulletin.services.actors import SystemActor
 
 OTHER = "member of another organisation"
 ANONYMOUS = "anonymous visitor"
 PENDING = "member of a pending organisation"
 NO_CSRF = "no CSRF token"
 SCENARIOS = (OTHER, ANONYMOUS, PENDING, NO_CSRF)
+TRANSLATOR = "volunteer translator"  # tried on the coordinator's review of translations
+DESK_REFUSALS = (*SCENARIOS, TRANSLATOR)  # the coordinator's decisions: refused to everyone else
 
 NEW_PASSWORD = "another long passphrase"
 
@@ -46,6 +49,41 @@ class World:
     coordinator: User
     reset_token: str  # for the approved side's member
     today: date
+    translator: User | None = None  # translates into Arabic and Ukrainian
+    draft: TranslationDraft | None = None  # the translator's Ukrainian posting text, waiting for review
+    desk: Desk | None = None  # what the coordinator's decisions act on
+
+
+@dataclass
+class Desk:
+    """A hidden and a held posting (of the third organisation), a suspended and verified organisation, an open
+    report and an open message about the approved side, a deactivated account, and a renew link for the
+    approved side's posting."""
+
+    hidden_posting: Posting
+    held_posting: Posting
+    suspended: Organisation
+    report: Report
+    message: OrganisationMessage
+    inactive: User
+    renew_url: str
+
+
+def desk_for(app, world: World, make_organisation, make_posting, make_user) -> Desk:
+    db, coordinator, approved = get_session(), SystemActor("test-setup"), world.approved
+    hidden = make_posting(organisation=world.other_member.organisation)
+    moderation.hide_posting(db, coordinator, hidden, "Doppelt eingestellt")
+    held = make_posting(organisation=world.other_member.organisation)
+    held.moderation = "held"
+    suspended = make_organisation(name="Ausgesetzt", status="suspended", verified=True)
+    inactive = make_user(organisation=suspended)
+    inactive.active = False
+    report = reports.report_posting(db, approved.posting, "wrong", "Falsche Adresse")
+    message = moderation.ask_for_changes(db, coordinator, approved.organisation, "Bitte Logo ergänzen.")
+    reminder = expiry.record_reminder(db, approved.posting)
+    db.commit()
+    return Desk(hidden_posting=hidden, held_posting=held, suspended=suspended, report=report, message=message,
+                inactive=inactive, renew_url=f"/en/renew/{expiry.make_token(app.secret_key, reminder)}")
 
 
 @pytest.fixture
@@ -61,14 +99,26 @@ def world(app, make_organisation, make_user, make_posting, today) -> World:
         )
 
     approved = side("Tafel Neustetten", "approved")
-    return World(
+    translator = make_user(role="translator")
+    translator.languages = ["ar", "uk"]
+    db = get_session()
+    draft = TranslationDraft(posting_id=approved.posting.id, language="uk", title="Пропонуємо диван",
+                             source_digest=translations.source_digest(approved.posting),
+                             translator_id=translator.id, translator_email=translator.email)
+    db.add(draft)
+    db.commit()
+    built = World(
         approved=approved,
         pending=side("Neu und wartend", "pending"),
         other_member=make_user(organisation=make_organisation(name="Ganz andere Gruppe")),
         coordinator=make_user(role="coordinator"),
         reset_token=accounts.make_reset_token(app.secret_key, approved.member),
         today=today,
+        translator=translator,
+        draft=draft,
     )
+    built.desk = desk_for(app, built, make_organisation, make_posting, make_user)
+    return built
 
 
 # What the rightful users send ------------------------------------------------------------------------------
@@ -213,12 +263,61 @@ ROUTES = [
         ),
     ),
     Route(
+        "dashboard.match_digest",
+        lambda w, s: "/en/dashboard/match-digest",
+        lambda w: {"match_digest": "y"},
+        "own",
+        ("member",),
+        SCENARIOS,
+        lambda w, db, mails: fresh(db, Organisation, w.approved.organisation.id).match_digest is True,
+    ),
+    Route(
+        "translate.posting",
+        lambda w, s: f"/en/translate/postings/{s.posting.id}/ar",
+        lambda w: {"title": "نقدم أريكة", "body": "",
+                   "based_on": translations.source_digest(w.approved.posting)},
+        "translate",
+        ("translator", "coordinator"),
+        SCENARIOS,
+        lambda w, db, mails: "ar" in fresh(db, Posting, w.approved.posting.id).languages,
+    ),
+    Route(
+        "translate.organisation",
+        lambda w, s: f"/en/translate/organisations/{s.organisation_id}/ar",
+        lambda w: {"body": "نحن نساعد بكل سرور.",
+                   "based_on": translations.source_digest(w.approved.organisation)},
+        "translate",
+        ("translator", "coordinator"),
+        SCENARIOS,
+        lambda w, db, mails: "ar" in {
+            text.language for text in fresh(db, Organisation, w.approved.organisation_id).texts
+        },
+    ),
+    Route(
+        "translate.approve",
+        lambda w, s: f"/en/translate/review/{w.draft.id}/approve",
+        lambda w: {},
+        "desk",
+        ("coordinator",),
+        (*SCENARIOS, TRANSLATOR),
+        lambda w, db, mails: "uk" in fresh(db, Posting, w.approved.posting.id).languages,
+    ),
+    Route(
+        "translate.reject",
+        lambda w, s: f"/en/translate/review/{w.draft.id}/reject",
+        lambda w: {},
+        "desk",
+        ("coordinator",),
+        (*SCENARIOS, TRANSLATOR),
+        lambda w, db, mails: fresh(db, TranslationDraft, w.draft.id).status == "rejected",
+    ),
+    Route(
         "moderation.approve_organisation",
         lambda w, s: f"/en/desk/organisations/{w.pending.organisation.id}/approve",
         lambda w: {},
         "desk",
         ("coordinator",),
-        SCENARIOS,
+        DESK_REFUSALS,
         lambda w, db, mails: fresh(db, Organisation, w.pending.organisation.id).status == "approved",
     ),
     Route(
@@ -227,8 +326,117 @@ ROUTES = [
         lambda w: {"reason": "Bitte über den Dachverband."},
         "desk",
         ("coordinator",),
-        SCENARIOS,
+        DESK_REFUSALS,
         lambda w, db, mails: fresh(db, Organisation, w.pending.organisation_id) is None,
+    ),
+    Route(
+        "printing.feature_organisations",
+        lambda w, s: "/en/desk/flyer/featured",
+        lambda w: {"organisations": [str(w.approved.organisation.id)]},
+        "desk",
+        ("coordinator",),
+        SCENARIOS,
+        lambda w, db, mails: fresh(db, Organisation, w.approved.organisation.id).featured,
+    ),
+    *[
+        Route(f"moderation.{endpoint}", url, form, "desk", ("coordinator",), DESK_REFUSALS, changed)
+        for endpoint, url, form, changed in (
+            ("message_organisation",
+             lambda w, s: f"/en/desk/organisations/{w.approved.organisation_id}/message",
+             lambda w: {"text": "Bitte Öffnungszeiten ergänzen."},
+             lambda w, db, mails: len(moderation.messages_of(db, w.approved.organisation_id)) == 2
+             and [mail["To"] for mail in mails] == [w.approved.member.email]),
+            ("resolve_message",
+             lambda w, s: f"/en/desk/organisations/{w.approved.organisation_id}/messages/{w.desk.message.id}"
+             "/resolve",
+             lambda w: {},
+             lambda w, db, mails: not fresh(db, OrganisationMessage, w.desk.message.id).is_open),
+            ("suspend_organisation",
+             lambda w, s: f"/en/desk/organisations/{w.approved.organisation_id}/suspend",
+             lambda w: {"reason": "Beschwerden"},
+             lambda w, db, mails: fresh(db, Organisation, w.approved.organisation_id).status == "suspended"),
+            ("restore_organisation",
+             lambda w, s: f"/en/desk/organisations/{w.desk.suspended.id}/restore",
+             lambda w: {},
+             lambda w, db, mails: fresh(db, Organisation, w.desk.suspended.id).status == "approved"),
+            ("verify_organisation",
+             lambda w, s: f"/en/desk/organisations/{w.approved.organisation_id}/verify",
+             lambda w: {},
+             lambda w, db, mails: fresh(db, Organisation, w.approved.organisation_id).verified),
+            ("unverify_organisation",
+             lambda w, s: f"/en/desk/organisations/{w.desk.suspended.id}/unverify",
+             lambda w: {},
+             lambda w, db, mails: not fresh(db, Organisation, w.desk.suspended.id).verified),
+            ("hide_posting",
+             lambda w, s: f"/en/desk/postings/{w.approved.posting.id}/hide",
+             lambda w: {"reason": "Bitte ohne Preise."},
+             lambda w, db, mails: fresh(db, Posting, w.approved.posting.id).moderation == "hidden"),
+            ("restore_posting",
+             lambda w, s: f"/en/desk/postings/{w.desk.hidden_posting.id}/restore",
+             lambda w: {},
+             lambda w, db, mails: fresh(db, Posting, w.desk.hidden_posting.id).moderation == "visible"),
+            ("release_posting",
+             lambda w, s: f"/en/desk/postings/{w.desk.held_posting.id}/release",
+             lambda w: {},
+             lambda w, db, mails: fresh(db, Posting, w.desk.held_posting.id).moderation == "visible"),
+            ("resolve_report",
+             lambda w, s: f"/en/desk/reports/{w.desk.report.id}/resolve",
+             lambda w: {"note": "Adresse korrigiert."},
+             lambda w, db, mails: fresh(db, Report, w.desk.report.id).status == "resolved"),
+            ("dismiss_report",
+             lambda w, s: f"/en/desk/reports/{w.desk.report.id}/dismiss",
+             lambda w: {},
+             lambda w, db, mails: fresh(db, Report, w.desk.report.id).status == "dismissed"),
+            ("accounts",
+             lambda w, s: "/en/desk/accounts",
+             lambda w: {"email": "neu.uebersetzt@example.org", "role": "translator", "languages": ["ar"]},
+             lambda w, db, mails: accounts.get_by_email(db, "neu.uebersetzt@example.org").role == "translator"
+             and [mail["To"] for mail in mails] == ["neu.uebersetzt@example.org"]),
+            ("deactivate_account",
+             lambda w, s: f"/en/desk/accounts/{w.other_member.id}/deactivate",
+             lambda w: {},
+             lambda w, db, mails: not fresh(db, User, w.other_member.id).active),
+            ("reactivate_account",
+             lambda w, s: f"/en/desk/accounts/{w.desk.inactive.id}/reactivate",
+             lambda w: {},
+             lambda w, db, mails: fresh(db, User, w.desk.inactive.id).active),
+            ("send_reset",
+             lambda w, s: f"/en/desk/accounts/{w.approved.member.id}/send-reset",
+             lambda w: {},
+             lambda w, db, mails: [mail["To"] for mail in mails] == [w.approved.member.email]),
+        )
+    ],
+    # A visitor's report, and the holder of a renew link: no account needed, but the form's CSRF token.
+    Route(
+        "reports.posting",
+        lambda w, s: f"/en/report/posting/{w.approved.posting.id}",
+        lambda w: {"reason": "wrong", "text": "Die Adresse stimmt nicht."},
+        "public",
+        ("visitor",),
+        (NO_CSRF,),
+        lambda w, db, mails: db.exec(select(Report).where(Report.text == "Die Adresse stimmt nicht.")).first()
+        is not None,
+    ),
+    Route(
+        "reports.organisation",
+        lambda w, s: f"/en/report/organisation/{w.approved.organisation.key}",
+        lambda w: {"reason": "money", "text": ""},
+        "public",
+        ("visitor",),
+        (NO_CSRF,),
+        lambda w, db, mails: db.exec(select(Report).where(Report.reason == "money")).first() is not None,
+    ),
+    Route(
+        "renewal.renew",
+        lambda w, s: w.desk.renew_url,
+        lambda w: {},
+        "public",
+        ("visitor",),
+        (NO_CSRF,),
+        lambda w, db, mails: (
+            fresh(db, Posting, w.approved.posting.id).valid_until == w.today + timedelta(days=90)
+        ),
+        success=200,
     ),
     # Visitors are the rightful users of these; signed-in members are sent on to their dashboard.
     Route(
@@ -287,7 +495,9 @@ def test_every_route_that_changes_data_is_in_the_table(app):
     changing = {
         rule.endpoint
         for rule in app.url_map.iter_rules()
-        if "POST" in rule.methods and rule.endpoint.split(".")[0] in {"account", "dashboard", "moderation"}
+        if "POST" in rule.methods
+        and rule.endpoint.split(".")[0]
+        in {"account", "dashboard", "moderation", "translate", "printing", "reports", "renewal"}
     }
     assert changing - {"account.logout"} == {route.endpoint for route in ROUTES}  # sign-out keeps no data
 
@@ -328,7 +538,8 @@ def organisation_rows(organisation_id: int) -> dict[str, list]:
 
 
 def rightful_user(world: World, actor: str) -> User | None:
-    return {"member": world.approved.member, "coordinator": world.coordinator, "visitor": None}[actor]
+    return {"member": world.approved.member, "coordinator": world.coordinator, "visitor": None,
+            "translator": world.translator}[actor]
 
 
 def expected_refusal(route: Route, scenario: str) -> int:
@@ -351,6 +562,7 @@ def test_refused_and_nothing_changes(route, scenario, world, client, login, csrf
         ANONYMOUS: None,
         PENDING: world.pending.member,
         NO_CSRF: rightful_user(world, route.rightful[0]),
+        TRANSLATOR: world.translator,
     }[scenario]
     if signed_in is not None:
         login(signed_in)

@@ -9,10 +9,14 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, g, request, url_for
 from flask.sessions import SecureCookieSession, SessionInterface
 from flask_babel import gettext as _
+from sqlmodel import select
 
 from bulletin import i18n, openapi
 from bulletin.db import get_session
 from bulletin.models import Organisation, Posting
+from bulletin.search import get_search
+from bulletin.search import query as search_query
+from bulletin.search.match import matches_for
 from bulletin.services import clock, listing
 from bulletin.services.errors import Gone, NotFound
 from bulletin.services.organisations import profile_record
@@ -153,14 +157,36 @@ def _page_json(page: Page, items: list[dict]) -> dict:
     return {"items": items, "total": page.total, "page": page.page, "per_page": page.per_page}
 
 
+def _search_page(query: dict) -> Page:
+    """The postings matching ``q``, best first, from the same search engine as the board's search page."""
+    session, today = get_session(), clock.today()
+    filters = search_query.Filters(
+        type=query["type"], category=query["category"], district=query["district"],
+        organisation=query["organisation"], key=query["key"], language=query["lang"],
+    )
+    result = search_query.search_postings(
+        get_search(), query["q"], filters, page=query["page"], per_page=query["per_page"],
+        reader_language=query["lang"], today=today, with_facets=False,
+    )
+    ids = [hit.posting_id for hit in result.hits]
+    found = {item.id: item for item in session.exec(select(Posting).where(Posting.id.in_(ids)))}
+    # A posting the index still lists but the database no longer does (a write not yet applied) is left out.
+    items = [found[posting_id] for posting_id in ids
+             if posting_id in found and found[posting_id].is_listed(today)]
+    return Page(items=items, total=result.total, page=query["page"], per_page=query["per_page"])
+
+
 @bp.get("/postings")
 def postings() -> Response:
     query = openapi.parse_query(openapi.POSTING_PARAMETERS, request.args)
-    filters = listing.PostingFilter(
-        type=query["type"], category=query["category"], district=query["district"],
-        organisation_key=query["organisation"], key=query["key"], language=query["lang"], query=query["q"],
-    )
-    page = listing.list_postings(get_session(), clock.today(), filters, query["page"], query["per_page"])
+    if query["q"]:
+        page = _search_page(query)
+    else:
+        filters = listing.PostingFilter(
+            type=query["type"], category=query["category"], district=query["district"],
+            organisation_key=query["organisation"], key=query["key"], language=query["lang"],
+        )
+        page = listing.list_postings(get_session(), clock.today(), filters, query["page"], query["per_page"])
     link_language = _link_language(query["lang"])
     return _json(_page_json(page, [_posting_json(posting, link_language) for posting in page.items]))
 
@@ -170,6 +196,21 @@ def posting(posting_id: int) -> Response:
     openapi.parse_query(openapi.NO_PARAMETERS, request.args)
     found = listing.public_posting(get_session(), posting_id, clock.today())
     return _json(_posting_json(found, _link_language(None)))
+
+
+@bp.get(f"/postings/<int(max={openapi.MAX_ID}):posting_id>/matches")
+def posting_matches(posting_id: int) -> Response:
+    query = openapi.parse_query(openapi.MATCH_PARAMETERS, request.args)
+    found = listing.public_posting(get_session(), posting_id, clock.today())
+    matches = matches_for(get_search(), found, limit=query["limit"])
+    return _json({
+        "posting": found.id,
+        "matches": [
+            {"id": match.posting_id, "key": match.key, "score": match.score,
+             "reasons": [reason.as_json() for reason in match.reasons]}
+            for match in matches
+        ],
+    })
 
 
 @bp.get("/organisations")

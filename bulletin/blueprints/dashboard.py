@@ -21,10 +21,18 @@ from sqlalchemy.exc import IntegrityError
 
 from bulletin.blueprints.account import reset_hours, reset_link
 from bulletin.db import get_session
-from bulletin.forms import AddMemberForm, PostingForm, ProfileForm, TranslationForm, show_service_errors
-from bulletin.i18n import current_language
+from bulletin.forms import (
+    AddMemberForm,
+    MatchDigestForm,
+    PostingForm,
+    ProfileForm,
+    TranslationForm,
+    show_service_errors,
+)
+from bulletin.i18n import current_language, isolate
 from bulletin.mail import send_mail_or_log
 from bulletin.models import Organisation, Posting
+from bulletin.search import digest
 from bulletin.services import accounts, clock, logos, organisations, permissions, postings
 from bulletin.services.errors import InvalidData, PermissionDenied
 from bulletin.taxonomy import CATEGORY_BY_SLUG, LANGUAGES, POSTING_TYPES
@@ -73,6 +81,7 @@ class PostingRow:
     public_url: str | None
     editable: bool
     renewable: bool  # a closed posting is reopened first; renewing it alone would change nothing visible
+    outdated: list[TranslationLink]  # translations made from an earlier version of the original
 
 
 def posting_rows(items: list[Posting], today: date) -> list[PostingRow]:
@@ -99,6 +108,7 @@ def posting_rows(items: list[Posting], today: date) -> list[PostingRow]:
                 else None,
                 editable=permissions.can_edit_posting(current_user, posting),
                 renewable=state != "closed",
+                outdated=[link for link in translation_links(posting) if link.outdated],
             )
         )
     return rows
@@ -125,17 +135,19 @@ class TranslationLink:
     direction: str
     url: str
     exists: bool
+    outdated: bool  # made from an earlier version of the original: save it again once checked
 
 
 def translation_links(posting: Posting) -> list[TranslationLink]:
-    present = {text.language for text in posting.texts}
+    present = {text.language: text for text in posting.texts}
     return [
         TranslationLink(
             language.code,
             language.native_name,
             language.direction,
-            url_for(".translation", posting_id=posting.id, language=language.code),
+            url_for("dashboard.translation", posting_id=posting.id, language=language.code),
             language.code in present,
+            language.code in present and present[language.code].outdated,
         )
         for language in LANGUAGES
         if language.code != posting.original_language
@@ -191,7 +203,8 @@ def form_status(form) -> int:
 @bp.get("/")
 def index():
     if current_user.organisation is None:
-        return redirect(url_for("moderation.postings"))
+        # The coordinator works at the desk, a volunteer translator at the translations queue.
+        return redirect(url_for("translate.queue" if current_user.is_translator else "moderation.postings"))
     organisation = current_user.organisation
     today = clock.today()
     items = list(get_session().exec(postings.overview(today, organisation_id=organisation.id)))
@@ -205,7 +218,25 @@ def index():
         rows=posting_rows(items, today),
         can_post=permissions.can_post_for(current_user, organisation),
         can_edit_profile=permissions.can_edit_profile(current_user, organisation),
+        digest_form=MatchDigestForm(match_digest=organisation.match_digest)
+        if permissions.can_post_for(current_user, organisation) else None,
     )
+
+
+@bp.post("/match-digest")
+def match_digest():
+    """Ask for, or stop, the daily mail of new offers matching the organisation's requests."""
+    organisation = own_organisation()
+    form = MatchDigestForm()
+    if not form.validate_on_submit():
+        abort(400)
+    changed = commit(lambda: digest.set_match_digest(get_session(), current_user, organisation,
+                                                       form.match_digest.data))
+    if changed and form.match_digest.data:
+        flash(_("You will get a daily mail when new offers match your open requests."), "success")
+    elif changed:
+        flash(_("You will no longer get the daily mail of matching offers."), "success")
+    return redirect(url_for(".index"))
 
 
 @bp.route("/profile", methods=["GET", "POST"])
@@ -284,7 +315,7 @@ def new_posting():
         return render_template("dashboard/posting_form.html", **page), form_status(form)
     session = get_session()
     try:
-        commit(
+        posting = commit(
             lambda: postings.create_posting(
                 session, current_user, organisation, form.posting_input({}, "open")
             )
@@ -292,7 +323,10 @@ def new_posting():
     except InvalidData as error:
         show_service_errors(form, error)
         return render_template("dashboard/posting_form.html", **page), 400
-    flash(_("Your posting is saved and shown on the board."), "success")
+    if posting.moderation == "held":
+        flash(_("Your posting is saved. The coordinator reviews it before it is shown on the board."), "info")
+    else:
+        flash(_("Your posting is saved and shown on the board."), "success")
     return redirect(url_for(".index"))
 
 
@@ -316,6 +350,8 @@ def edit_posting(posting_id: int):
         keep_valid_until=posting.valid_until,
         editing=True,
     )
+    for field in (form.title, form.body):  # the original's words, tagged with its language
+        field.render_kw = {**(field.render_kw or {}), "lang": posting.original_language}
     page = {
         "form": form,
         "heading": _("Edit posting"),
@@ -397,6 +433,7 @@ def translation(posting_id: int, language: str):
         "original": original,
         "target": target,
         "exists": bool(existing),
+        "outdated": bool(existing and existing.outdated),
     }
     if language == posting.original_language and not form.is_submitted():
         flash(_("This is the language the posting was written in: change its text here."), "info")
@@ -439,7 +476,8 @@ def members():
         else:
             if invite(member, organisation):
                 flash(
-                    _("%(email)s is a member now and got an email to choose a password.", email=member.email),
+                    _("%(email)s is a member now and got an email to choose a password.",
+                      email=isolate(member.email)),
                     "success",
                 )
             else:
@@ -447,7 +485,7 @@ def members():
                     _(
                         "%(email)s is a member now, but the email could not be sent. They can use "
                         '"Forgot your password?" on the sign-in page.',
-                        email=member.email,
+                        email=isolate(member.email),
                     ),
                     "error",
                 )

@@ -75,6 +75,7 @@ class OrganisationProfile:
     logo_url: str | None
     description: Text | None
     written_in: str | None
+    outdated: str | None  # the warning when the description shown is a translation of an older original
     contact: Contact
 
 
@@ -84,6 +85,7 @@ class PostingCard:
     title: Text
     snippet: Text | None
     written_in: str | None
+    outdated: str | None
     type: str
     type_label: str
     category: Category
@@ -104,6 +106,8 @@ class PostingView:
     title: Text
     body: Text | None
     written_in: str
+    outdated: str | None
+    original_url: str | None  # the original text, offered beside an outdated translation
     type: str
     type_label: str
     category: Category
@@ -165,6 +169,13 @@ def written_in_note(shown: str, original: str, reader: str) -> str | None:
         original=language_name(original, reader),
         language=language_name(shown, reader),
     )
+
+
+def outdated_note(text) -> str | None:
+    """The warning shown with a translation made from an earlier version of the original."""
+    if text is None or not getattr(text, "outdated", False):
+        return None
+    return _("This translation may be out of date; the original was changed.")
 
 
 def snippet(body: str) -> str:
@@ -234,6 +245,7 @@ def organisation_profile(organisation: Organisation, reader: str) -> Organisatio
         logo_url=url_for("logo", filename=organisation.logo) if organisation.logo else None,
         description=shown,
         written_in=note,
+        outdated=outdated_note(description) if shown else None,
         contact=contact(organisation),
     )
 
@@ -245,6 +257,7 @@ def posting_card(posting: Posting, reader: str) -> PostingCard:
         title=text(shown.title, shown.language),
         snippet=text(snippet(shown.body), shown.language) if shown.body else None,
         written_in=written_in_note(shown.language, posting.original_language, reader),
+        outdated=outdated_note(shown),
         type=posting.type,
         type_label=str(POSTING_TYPES.get(posting.type, posting.type)),
         category=CATEGORY_BY_SLUG[posting.category],
@@ -294,6 +307,9 @@ def posting_view(posting: Posting, reader: str, text_language: str | None, edita
         body=text(shown.body, shown.language) if shown.body else None,
         written_in=written_in_note(shown.language, posting.original_language, reader)
         or _("Written in %(language)s", language=language_name(shown.language, reader)),
+        outdated=outdated_note(shown),
+        original_url=url_for("public.posting", posting_id=posting.id, text=posting.original_language)
+        if shown.outdated else None,
         type=posting.type,
         type_label=str(POSTING_TYPES.get(posting.type, posting.type)),
         category=category,

@@ -6,23 +6,40 @@ view models (bulletin.blueprints.presenters) and render. Nothing here writes to 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask_babel import format_percent
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import select
 
 from bulletin import i18n
 from bulletin.blueprints import presenters, query_args
 from bulletin.db import get_session
-from bulletin.services import clock, listing
+from bulletin.models import Posting
+from bulletin.search import get_search
+from bulletin.search.match import matches_for
+from bulletin.search.query import Filters, search_postings
+from bulletin.search.snippets import Looked, Segment, snippet
+from bulletin.services import clock, listing, postings
 from bulletin.services.errors import Gone, NotFound
-from bulletin.services.pagination import paginate
+from bulletin.services.pagination import Page, paginate
 from bulletin.services.permissions import can_edit_posting
-from bulletin.taxonomy import CATEGORIES, CATEGORY_BY_SLUG, ORGANISATION_TYPES, POSTING_TYPES
+from bulletin.taxonomy import (
+    CATEGORIES,
+    CATEGORY_BY_SLUG,
+    ORGANISATION_TYPES,
+    POSTING_TYPE_PLURALS,
+    POSTING_TYPES,
+)
 from bulletin.web import error_title
 
 bp = Blueprint("public", __name__, url_prefix="/<lang>")
 
 NEWEST_ON_HOME = 10
+MATCHES_ON_PAGE = 10
 MAX_QUERY_LENGTH = 200
 MAX_DATABASE_ID = 2**31 - 1  # larger numbers overflow the id column; no such posting exists
 TYPE_CHOICES = (*POSTING_TYPES, "all")
@@ -136,7 +153,76 @@ def posting(posting_id: int):
     text_language = query_args.choice(request.args, "text", item.languages)
     editable = current_user.is_authenticated and can_edit_posting(current_user, item)
     view = presenters.posting_view(item, _reader(), text_language, editable)
-    return render_template("public/posting.html", posting=view)
+    # Its organisation and the coordinator see what fits it; visitors do not.
+    matches = _match_views(session, item, _reader(), today) if editable else None
+    _count_view(session, item.id)
+    return render_template(
+        "public/posting.html", posting=view, matches=matches,
+        matches_heading=_("Offers that fit this request") if item.type == "request"
+        else _("Requests this offer fits"),
+    )
+
+
+@dataclass(frozen=True)
+class MatchView:
+    """A posting that fits the one shown, how well, and why."""
+
+    title: presenters.Text
+    url: str
+    organisation_name: str
+    score: str
+    reasons: list[str]
+
+
+def _reason_texts(reasons, reader: str) -> list[str]:
+    lexicon = get_search().lexicon
+    concepts = [lexicon.label(reason.value, reader) for reason in reasons if reason.kind == "concept"]
+    words = [reason.value for reason in reasons if reason.kind == "words"]
+    texts = []
+    if concepts:
+        texts.append(_("Both about: %(concepts)s", concepts=", ".join(dict.fromkeys(concepts))))
+    if words:
+        texts.append(_("Shared words: %(words)s", words=", ".join(words)))
+    for reason in reasons:
+        if reason.kind == "category":
+            texts.append(_("Same category"))
+        elif reason.kind == "district":
+            texts.append(_("Same district: %(district)s", district=reason.value))
+        elif reason.kind == "language":
+            texts.append(_("Readable in %(language)s",
+                           language=presenters.language_name(reason.value, reader)))
+    return texts
+
+
+def _match_views(session, item, reader: str, today) -> list[MatchView]:
+    found = matches_for(get_search(), item, limit=MATCHES_ON_PAGE, today=today)
+    listed = _listed_in_order(session, [match.posting_id for match in found], today)
+    others = {other.id: other for other in listed}
+    views = []
+    for match in found:
+        other = others.get(match.posting_id)
+        if other is None:
+            continue
+        shown = other.text(reader)
+        views.append(MatchView(
+            title=presenters.text(shown.title, shown.language),
+            url=url_for("public.posting", posting_id=other.id),
+            organisation_name=other.organisation.name,
+            score=format_percent(match.score),
+            reasons=_reason_texts(match.reasons, reader),
+        ))
+    return views
+
+
+def _count_view(session, posting_id: int) -> None:
+    """One more reader, for the translators' queue (much-read first). A reader never loses the page
+    because the database is busy: the count is only a hint."""
+    try:
+        postings.count_view(session, posting_id)
+        session.commit()
+    except SQLAlchemyError:
+        session.rollback()
+        current_app.logger.warning("Could not count a view of posting %s", posting_id, exc_info=True)
 
 
 def _gone(item):
@@ -194,6 +280,63 @@ def organisation(key: str):
     )
 
 
+@dataclass(frozen=True)
+class SearchCard:
+    """A search result: the usual card, its snippet around the words looked for, with them marked."""
+
+    card: presenters.PostingCard
+    snippet: list[Segment] | None
+
+
+@dataclass(frozen=True)
+class FacetLink:
+    label: str
+    count: int
+    url: str
+    selected: bool
+
+
+@dataclass(frozen=True)
+class FacetGroup:
+    heading: str
+    links: list[FacetLink]
+
+
+def _search_card(posting, reader: str, looked: Looked, analyzer) -> SearchCard:
+    card = presenters.posting_card(posting, reader)
+    shown = posting.text(reader)
+    marked = snippet(shown.body, shown.language, looked, analyzer) if shown.body else None
+    return SearchCard(card=card, snippet=marked)
+
+
+def _facet_groups(facets: dict[str, list[tuple[str, int]]],
+                  chosen: dict[str, str | None]) -> list[FacetGroup]:
+    """The counts of the results by type, category and district, each a link that sets (or clears) it."""
+    labels = {
+        "type": lambda value: str(POSTING_TYPE_PLURALS.get(value, value)),
+        "category": lambda value: str(CATEGORY_BY_SLUG[value].label) if value in CATEGORY_BY_SLUG else value,
+        "district": lambda value: value,
+    }
+    headings = {"type": _("Show"), "category": _("Category"), "district": _("District")}
+    groups = []
+    for name in ("type", "category", "district"):
+        links = []
+        for value, count in facets.get(name, []):
+            selected = chosen.get(name) == value
+            args = {**chosen, name: None if selected else value}
+            links.append(FacetLink(labels[name](value), count, url_for("public.search", **args), selected))
+        if links:
+            groups.append(FacetGroup(headings[name], links))
+    return groups
+
+
+def _listed_in_order(session, posting_ids: list[int], today) -> list:
+    """The postings of a result page in its order; one listed no longer (a stale index) is left out."""
+    found = {item.id: item for item in session.exec(select(Posting).where(Posting.id.in_(posting_ids)))}
+    return [found[posting_id] for posting_id in posting_ids
+            if posting_id in found and found[posting_id].is_listed(today)]
+
+
 @bp.get("/search")
 def search():
     session, today = get_session(), clock.today()
@@ -201,25 +344,33 @@ def search():
     district, districts = _district(session, today)
     posting_type = _posting_type()
     category_slug = query_args.choice(request.args, "category", CATEGORY_BY_SLUG)
-    page = listing.list_postings(
-        session, today,
-        listing.PostingFilter(query=query, type=posting_type, category=category_slug, district=district),
-        page=query_args.page_number(request.args), per_page=_per_page(),
+    number = query_args.page_number(request.args)
+    engine, reader = get_search(), _reader()
+    result = search_postings(
+        engine, query, Filters(type=posting_type, category=category_slug, district=district),
+        page=number, per_page=_per_page(), reader_language=reader, today=today,
     )
-    _require_page(page)
-    has_words = bool(listing.query_terms(query))
+    if number > result.pages:
+        abort(404)
+    page = Page(items=_listed_in_order(session, [hit.posting_id for hit in result.hits], today),
+                total=result.total, page=number, per_page=_per_page())
+    chosen = {"q": query or None, "type": posting_type, "category": category_slug, "district": district}
+    has_words = result.has_words
     return render_template(
         "public/search.html",
         query=query,
         max_query_length=MAX_QUERY_LENGTH,
         notice=_search_notice(query, has_words, shortened, page.total),
+        suggestion=result.suggestion,
+        suggestion_url=url_for("public.search", **{**chosen, "q": result.suggestion})
+        if result.suggestion else None,
         heading=_("Results") if has_words else _("All postings, newest first"),
         empty_message=None if has_words else _("There are no postings at the moment."),
-        cards=presenters.posting_cards(page.items, _reader()),
+        results=[_search_card(item, reader, Looked(result.terms, frozenset(result.concepts), engine.lexicon),
+                              engine.analyzer) for item in page.items],
         count=presenters.posting_count(page.total),
-        nav=presenters.page_nav(
-            page, _page_urls(q=query or None, type=posting_type, category=category_slug, district=district)
-        ),
+        facets=_facet_groups(result.facets, chosen),
+        nav=presenters.page_nav(page, _page_urls(**chosen)),
         district_options=presenters.district_options(districts, district),
         district=district or "",
         type_options=_type_options(),
@@ -236,7 +387,7 @@ def _search_notice(query: str, has_words: bool, shortened: bool, total: int) -> 
         return _("Your search has no words we can look for. Below are all postings, newest first.")
     if total == 0:
         return _("Nothing found for “%(query)s”. Try fewer or other words, or look through the categories.",
-                 query=query)
+                 query=i18n.isolate(query))  # a query in another direction than the sentence reads right
     if shortened:
         return _("Your search was long: only its first %(count)d characters were used.",
                  count=MAX_QUERY_LENGTH)

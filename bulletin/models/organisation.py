@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, Column, UniqueConstraint, false
 from sqlmodel import Field, Relationship, SQLModel
 
 from bulletin.models.base import utcnow
@@ -22,6 +22,9 @@ class Organisation(SQLModel, table=True):
     # pending: waiting for the coordinator; approved: public; suspended: hidden again.
     status: str = Field(default="pending", max_length=20, index=True)
     verified: bool = Field(default=False)
+    # Wants a daily mail listing new offers that match its open requests.
+    match_digest: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    featured: bool = Field(default=False, sa_column_kwargs={"server_default": false()})  # flyer contact
     logo: str | None = Field(default=None, max_length=100)  # file name in the upload folder
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
@@ -54,6 +57,8 @@ class OrganisationText(SQLModel, table=True):
     language: str = Field(max_length=8)
     description: str = Field(default="")
     source_language: str = Field(max_length=8)
+    # A translation whose original has changed since; saving the translation again clears it.
+    outdated: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     updated_at: datetime = Field(default_factory=utcnow)
 
     organisation: "Organisation" = Relationship(back_populates="texts")

@@ -1,6 +1,6 @@
 from datetime import date, datetime
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint, false
 from sqlmodel import Field, Relationship, SQLModel
 
 from bulletin.models.base import utcnow
@@ -20,9 +20,15 @@ class Posting(SQLModel, table=True):
     district: str | None = Field(default=None, max_length=100, index=True)
     valid_until: date | None = Field(default=None)
     status: str = Field(default="open", max_length=10)  # open | closed
+    # The coordinator's say, apart from the author's status: visible (shown while listed), held (waiting
+    # for review, BULLETIN_POSTING_REVIEW) or hidden (taken down; the reason is shown to the organisation).
+    moderation: str = Field(default="visible", max_length=10, sa_column_kwargs={"server_default": "visible"})
+    moderation_reason: str | None = Field(default=None, max_length=1000)
     original_language: str = Field(max_length=8)
     created_at: datetime = Field(default_factory=utcnow, index=True)
     updated_at: datetime = Field(default_factory=utcnow)
+    # Times the public page was opened: the translators' queue puts much-read postings first.
+    view_count: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
     organisation: Organisation = Relationship(sa_relationship_kwargs={"lazy": "joined"})
     texts: list["PostingText"] = Relationship(
@@ -34,8 +40,16 @@ class Posting(SQLModel, table=True):
         return self.valid_until is not None and self.valid_until < today
 
     def is_listed(self, today: date) -> bool:
-        """Whether visitors may see it: open, unexpired and from an approved organisation."""
-        return self.status == "open" and not self.is_expired(today) and self.organisation.is_public
+        """Whether visitors may see it: open, unexpired, not held or hidden, from an approved organisation.
+
+        The same rule as bulletin.services.listing.is_listed_clause, for one posting already loaded.
+        """
+        return (
+            self.status == "open"
+            and not self.is_expired(today)
+            and self.moderation == "visible"
+            and self.organisation.is_public
+        )
 
     def text(self, language: str) -> "PostingText | None":
         """The text in ``language`` if there is one, else the original."""
@@ -63,6 +77,8 @@ class PostingText(SQLModel, table=True):
     title: str = Field(max_length=200)
     body: str = Field(default="")
     source_language: str = Field(max_length=8)
+    # A translation whose original has changed since; saving the translation again clears it.
+    outdated: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     updated_at: datetime = Field(default_factory=utcnow)
 
     posting: "Posting" = Relationship(back_populates="texts")

@@ -1,5 +1,6 @@
 from datetime import datetime
 
+from sqlalchemy import JSON, Column
 from sqlmodel import Field, Relationship, SQLModel
 
 from bulletin.models.base import utcnow
@@ -14,11 +15,15 @@ class User(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(max_length=254, unique=True, index=True)  # stored lower-case
     password_hash: str = Field(max_length=255)
-    role: str = Field(default="member", max_length=20)  # member | coordinator
+    role: str = Field(default="member", max_length=20)  # member | coordinator | translator
     organisation_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
     active: bool = Field(default=True)
     created_at: datetime = Field(default_factory=utcnow)
     last_login_at: datetime | None = Field(default=None)
+    # The languages a translator translates into (language codes); empty for other roles.
+    languages: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+    )
 
     organisation: Organisation | None = Relationship(sa_relationship_kwargs={"lazy": "joined"})
 
@@ -41,3 +46,7 @@ class User(SQLModel, table=True):
     @property
     def is_coordinator(self) -> bool:
         return self.role == "coordinator"
+
+    @property
+    def is_translator(self) -> bool:
+        return self.role == "translator"

@@ -30,9 +30,14 @@ class PostingFilter:
 
 
 def is_listed_clause(today: date):
+    """What visitors may see: open, unexpired, not held or hidden by the coordinator, organisation approved.
+
+    Every public list (pages, search, API) filters with this; Posting.is_listed is the same rule in Python.
+    """
     return and_(
         Posting.status == "open",
         or_(Posting.valid_until.is_(None), Posting.valid_until >= today),
+        Posting.moderation == "visible",
         Organisation.status == "approved",
     )
 
@@ -100,7 +105,8 @@ def listed_districts(session: Session, today: date) -> list[str]:
 def public_posting(session: Session, posting_id: int, today: date) -> Posting:
     """The posting a visitor asked for. NotFound if it never was public, Gone if it no longer is."""
     posting = session.get(Posting, posting_id)
-    if posting is None or posting.organisation.status != "approved":
+    # Held or hidden by the coordinator: not "closed or expired" (410), simply not there for visitors.
+    if posting is None or posting.organisation.status != "approved" or posting.moderation != "visible":
         raise NotFound()
     if not posting.is_listed(today):
         raise Gone(posting)

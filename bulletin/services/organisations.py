@@ -98,7 +98,13 @@ def profile_record(organisation: Organisation) -> dict:
 
 
 def _snapshot(organisation: Organisation) -> dict:
-    return {**profile_record(organisation), "status": organisation.status}
+    outdated = sorted(text.language for text in organisation.texts if text.outdated)
+    return {**profile_record(organisation), "status": organisation.status, "outdated": outdated}
+
+
+def _original_description(organisation: Organisation) -> tuple[str, str] | None:
+    text = next((text for text in organisation.texts if text.is_original), None)
+    return (text.language, text.description) if text else None
 
 
 def _apply(organisation: Organisation, data: OrganisationInput) -> None:
@@ -112,6 +118,8 @@ def _apply(organisation: Organisation, data: OrganisationInput) -> None:
     existing = {text.language: text for text in organisation.texts}
     current_original = next((text.source_language for text in organisation.texts if text.is_original), None)
     source = current_original if current_original in wanted else original
+    original_before = _original_description(organisation)
+    rewritten = set()  # translations given anew with this change: they follow the new original
     for code, description in wanted.items():
         text = existing.get(code)
         if text is None:
@@ -119,10 +127,20 @@ def _apply(organisation: Organisation, data: OrganisationInput) -> None:
                 OrganisationText(language=code, description=description, source_language=source)
             )
         elif text.description != description or text.source_language != source:
+            if text.description != description:
+                rewritten.add(code)
+                text.outdated = False
             text.description, text.source_language, text.updated_at = description, source, utcnow()
     for code, text in existing.items():
         if code not in wanted:
             organisation.texts.remove(text)
+    if original_before is not None and _original_description(organisation) != original_before:
+        # The original changed: a translation not written anew along with it may now say something else.
+        for text in organisation.texts:
+            if text.is_original or text.language in rewritten:
+                text.outdated = False
+            elif text.id is not None:
+                text.outdated = True
 
 
 def slug_key(name: str) -> str:
@@ -230,6 +248,54 @@ def reject(session: Session, actor, organisation: Organisation, reason: str = ""
     session.flush()
     session.delete(organisation)
     return emails
+
+
+def check_description_translation(organisation: Organisation, language: str, description: str) -> str:
+    """The description, stripped; raises InvalidData when it cannot be a translation of the profile."""
+    description = (description or "").strip()
+    original = next((text for text in organisation.texts if text.is_original), None)
+    errors: dict[str, object] = {}
+    if language not in LANGUAGE_BY_CODE:
+        errors["language"] = _l("Unknown language: %(code)s", code=language)
+    elif original is None or not original.description:
+        errors["language"] = _l("There is no description to translate yet.")
+    elif language == original.language:
+        errors["language"] = _l("This is the original language: only the organisation changes its text.")
+    if not description:
+        errors["description"] = _l("A description is required.")
+    elif len(description) > DESCRIPTION_MAX:
+        errors["description"] = _l(
+            "The description may have at most %(max)d characters.", max=DESCRIPTION_MAX
+        )
+    if errors:
+        raise InvalidData(errors)
+    return description
+
+
+def write_description_translation(session: Session, actor, organisation: Organisation, language: str,
+                                  description: str, *, outdated: bool = False) -> bool:
+    """Store a translation of the self-description and audit it; returns whether anything changed.
+
+    The caller has checked that ``actor`` may (bulletin.services.translations). ``outdated`` when it was
+    made from an earlier original. The original itself is changed with update_profile, never here.
+    """
+    description = check_description_translation(organisation, language, description)
+    original = next(text for text in organisation.texts if text.is_original)
+    text = next((text for text in organisation.texts if text.language == language), None)
+    before = {"description": text.description, "outdated": text.outdated} if text else {"outdated": False}
+    after = {"description": description, "outdated": outdated}
+    if text is None:
+        organisation.texts.append(OrganisationText(language=language, description=description,
+                                                   source_language=original.language, outdated=outdated))
+    elif before == after and text.source_language == original.language:
+        return False
+    else:
+        text.description, text.outdated, text.updated_at = description, outdated, utcnow()
+        text.source_language = original.language
+    organisation.updated_at = utcnow()
+    audit.record(session, actor, "organisation.translate", organisation,
+                 {"language": language, **audit.diff(before, after)})
+    return True
 
 
 def set_logo(session: Session, actor, organisation: Organisation, filename: str | None) -> None:

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_
+from sqlalchemy import or_, update
 from sqlmodel import Session, select
 
 from bulletin.models import Organisation, Posting, PostingText, utcnow
-from bulletin.services import audit
+from bulletin.services import audit, moderation
 from bulletin.services.errors import InvalidData
 from bulletin.services.permissions import can_edit_posting, can_post_for, ensure
 from bulletin.taxonomy import CATEGORY_BY_SLUG, LANGUAGE_BY_CODE, POSTING_STATUSES, POSTING_TYPES
@@ -84,10 +84,18 @@ def _snapshot(posting: Posting) -> dict:
         "original_language": posting.original_language,
         "title": {text.language: text.title for text in posting.texts},
         "body": {text.language: text.body for text in posting.texts if text.body},
+        "outdated": sorted(text.language for text in posting.texts if text.outdated),
     }
 
 
+def _original_words(posting: Posting) -> tuple[str, str, str] | None:
+    """The original text as (language, title, body): what every translation is made from."""
+    text = next((text for text in posting.texts if text.language == posting.original_language), None)
+    return (text.language, text.title, text.body) if text else None
+
+
 def _apply(posting: Posting, data: PostingInput) -> None:
+    original_before = _original_words(posting)
     posting.type = data.type
     posting.category = data.category
     posting.district = (data.district or "").strip() or None
@@ -96,6 +104,7 @@ def _apply(posting: Posting, data: PostingInput) -> None:
     posting.original_language = data.original_language
     existing = {text.language: text for text in posting.texts}
     wanted = {code: text.strip() for code, text in data.titles.items() if text and text.strip()}
+    rewritten = set()  # translations given anew with this change: they follow the new original
     for code, title in wanted.items():
         body = (data.bodies.get(code) or "").strip()
         text = existing.get(code)
@@ -104,11 +113,25 @@ def _apply(posting: Posting, data: PostingInput) -> None:
                 PostingText(language=code, title=title, body=body, source_language=data.original_language)
             )
         elif (text.title, text.body, text.source_language) != (title, body, data.original_language):
+            if (text.title, text.body) != (title, body):
+                rewritten.add(code)
+                text.outdated = False  # written anew: it follows the original as it is now
             text.title, text.body, text.updated_at = title, body, utcnow()
             text.source_language = data.original_language
     for code, text in existing.items():
         if code not in wanted:
             posting.texts.remove(text)
+    if original_before is not None and _original_words(posting) != original_before:
+        _mark_outdated(posting, rewritten)
+
+
+def _mark_outdated(posting: Posting, rewritten: set[str]) -> None:
+    """The original changed: a translation not written anew along with it may now say something else."""
+    for text in posting.texts:
+        if text.language == posting.original_language or text.language in rewritten:
+            text.outdated = False
+        elif text.id is not None:  # one added with this very change was made from the new original
+            text.outdated = True
 
 
 def create_posting(
@@ -122,6 +145,7 @@ def create_posting(
     session.add(posting)
     session.flush()
     audit.record(session, actor, "posting.create", posting, audit.diff({}, _snapshot(posting)))
+    moderation.hold_if_needed(session, actor, posting)  # BULLETIN_POSTING_REVIEW
     return posting
 
 
@@ -168,8 +192,14 @@ def set_translation(session: Session, actor, posting: Posting, language: str, ti
     """Add or replace the text in ``language``; returns whether anything changed.
 
     The original text is changed with update_posting, never here: a translation always follows it.
+    Saving an outdated translation again, even unchanged, confirms it: it is no longer outdated.
     """
     ensure(can_edit_posting(actor, posting))
+    return write_translation(session, actor, posting, language, title, body)
+
+
+def check_translation(posting: Posting, language: str, title: str, body: str) -> tuple[str, str]:
+    """The title and body, stripped; raises InvalidData when they cannot be a translation of ``posting``."""
     title, body = (title or "").strip(), (body or "").strip()
     errors: dict[str, object] = {}
     if language not in LANGUAGE_BY_CODE:
@@ -186,20 +216,39 @@ def set_translation(session: Session, actor, posting: Posting, language: str, ti
         errors["body"] = _l("The description may have at most %(max)d characters.", max=BODY_MAX)
     if errors:
         raise InvalidData(errors)
+    return title, body
+
+
+def write_translation(session: Session, actor, posting: Posting, language: str, title: str, body: str,
+                      *, outdated: bool = False) -> bool:
+    """Store a translation and audit it. The caller has checked that ``actor`` may (set_translation,
+    bulletin.services.translations); ``outdated`` when it was made from an earlier original."""
+    title, body = check_translation(posting, language, title, body)
     text = next((text for text in posting.texts if text.language == language), None)
-    before = {"title": text.title, "body": text.body} if text else {}
+    before = {"outdated": False}
+    if text is not None:
+        before = {"title": text.title, "body": text.body, "outdated": text.outdated}
+    after = {"title": title, "body": body, "outdated": outdated}
     if text is None:
-        posting.texts.append(PostingText(language=language, title=title, body=body,
+        posting.texts.append(PostingText(language=language, title=title, body=body, outdated=outdated,
                                          source_language=posting.original_language))
-    elif (text.title, text.body, text.source_language) == (title, body, posting.original_language):
+    elif before == after and text.source_language == posting.original_language:
         return False
     else:
-        text.title, text.body, text.updated_at = title, body, utcnow()
+        text.title, text.body, text.outdated, text.updated_at = title, body, outdated, utcnow()
         text.source_language = posting.original_language
     posting.updated_at = utcnow()
-    changes = audit.diff(before, {"title": title, "body": body})
+    changes = audit.diff(before, after)
     audit.record(session, actor, "posting.translate", posting, {"language": language, **changes})
     return True
+
+
+def count_view(session: Session, posting_id: int) -> None:
+    """One more reader of the public page: a single UPDATE, so readers at the same moment all count."""
+    session.execute(
+        update(Posting).where(Posting.id == posting_id).values(view_count=Posting.view_count + 1)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def overview(today: date, *, state: str | None = None, organisation_id: int | None = None):

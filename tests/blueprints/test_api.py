@@ -405,7 +405,8 @@ def test_the_openapi_document_is_valid_and_describes_exactly_the_api(openapi_doc
     validate_openapi(openapi_document)
 
     assert set(openapi_document["paths"]) == {
-        "/postings", "/postings/{posting_id}", "/organisations", "/organisations/{key}", "/openapi.json",
+        "/postings", "/postings/{posting_id}", "/postings/{posting_id}/matches", "/organisations",
+        "/organisations/{key}", "/openapi.json",
     }
     assert openapi_document["servers"] == [{"url": API}]
     parameters = {
@@ -473,3 +474,66 @@ def test_the_api_neither_reads_nor_sets_a_session_cookie(api, client, board):
 
         assert "Set-Cookie" not in response.headers
         assert "Cookie" not in response.headers.get("Vary", "")
+
+
+# Search and matches
+
+
+def test_q_uses_the_search_engine_best_first_with_word_forms(api, make_posting):
+    make_posting(title="Fahrräder für Erwachsene", key="bikes", category="mobility")
+    make_posting(title="Fahrradhelm", key="helmet", category="mobility",
+                 bodies={"de": "Passt zu jedem Fahrrad."})
+    make_posting(title="Kochkurs", key="cooking", category="leisure-sport")
+
+    response = api(f"{API}/postings", {"q": "Fahrrad"})
+
+    assert keys(response) == ["bikes", "helmet"]
+    assert response.get_json()["total"] == 2
+
+
+def test_q_keeps_the_other_filters(api, make_posting):
+    make_posting(title="Fahrrad", key="offer", type="offer", category="mobility")
+    make_posting(title="Fahrrad gesucht", key="wanted", type="request", category="mobility")
+
+    assert keys(api(f"{API}/postings", {"q": "fahrrad", "type": "request"})) == ["wanted"]
+
+
+def test_matches_of_a_posting_best_first_with_reasons(api, make_posting):
+    request = make_posting(title="Kinderwagen gesucht", key="wanted", type="request",
+                           category="baby-children", district="Altstadt",
+                           bodies={"de": "Für ein Neugeborenes."})
+    make_posting(title="Kinderwagen abzugeben", key="pram", category="baby-children", district="Altstadt")
+    make_posting(title="Winterjacke", key="jacket", category="clothing")
+
+    response = api(f"{API}/postings/{request.id}/matches", {"limit": "5"})
+
+    assert response.status_code == 200
+    answer = response.get_json()
+    assert answer["posting"] == request.id
+    assert [match["key"] for match in answer["matches"]] == ["pram"]
+    reasons = answer["matches"][0]["reasons"]
+    assert {"kind": "category", "value": "baby-children"} in reasons
+    assert {"kind": "district", "value": "Altstadt"} in reasons
+    assert 0 < answer["matches"][0]["score"] <= 1
+
+
+def test_matches_of_a_posting_nobody_fits_are_an_empty_list(api, make_posting):
+    request = make_posting(title="Klavier gesucht", type="request", category="leisure-sport")
+    make_posting(title="Winterjacke", category="clothing")
+
+    assert api(f"{API}/postings/{request.id}/matches").get_json()["matches"] == []
+
+
+@pytest.mark.parametrize(("query", "status"), [("limit=0", 400), ("limit=51", 400), ("limit=x", 400),
+                                               ("other=1", 400)])
+def test_matches_refuse_bad_parameters(api, make_posting, query, status):
+    request = make_posting(title="Kinderwagen gesucht", type="request")
+
+    assert api(f"{API}/postings/{request.id}/matches?{query}").status_code == status
+
+
+def test_matches_of_a_closed_or_unknown_posting_are_gone_or_not_found(api, make_posting):
+    closed = make_posting(title="Kinderwagen gesucht", type="request", status="closed")
+
+    assert api(f"{API}/postings/{closed.id}/matches").status_code == 410
+    assert api(f"{API}/postings/999999/matches").status_code == 404

@@ -143,6 +143,17 @@ def test_a_new_posting_is_saved_and_shown_publicly(client, member, csrf_token, d
     )
 
 
+def test_a_posting_held_for_review_is_not_announced_as_public(client, app, member, csrf_token, db, today):
+    app.config["BULLETIN_POSTING_REVIEW"] = "unverified"  # the member's organisation is not verified
+    client.post("/en/dashboard/postings/new", data={**posting_form(today), "csrf_token": csrf_token()})
+    [posting] = postings_of(db, member.organisation)
+    page = client.get("/en/dashboard/").get_data(as_text=True)
+    assert posting.moderation == "held"
+    assert "The coordinator reviews it before it is shown on the board." in page
+    assert "Your posting is saved and shown on the board." not in page
+    assert listing.list_postings(db, today, listing.PostingFilter(), 1, 20).total == 0
+
+
 @pytest.mark.parametrize(
     ("changes", "message"),
     [

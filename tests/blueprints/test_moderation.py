@@ -200,7 +200,7 @@ def test_the_coordinator_edits_closes_and_reopens_any_posting(
     page = client.get("/en/desk/postings").get_data(as_text=True)
     assert f"/en/dashboard/postings/{posting.id}/edit" in page
     form = client.get(f"/en/dashboard/postings/{posting.id}/edit").get_data(as_text=True)
-    assert "Posting of Nord" in form
+    assert "Posting of \u2068Nord\u2069" in form
     response = client.post(
         f"/en/dashboard/postings/{posting.id}/edit",
         data={

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import threading
+import warnings
 
 import pytest
 from werkzeug.serving import make_server
@@ -35,6 +37,11 @@ def live_server(app):
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=10)
+    # A browser that drops a download half-way (a font it no longer needs) leaves the development
+    # server's file object to the garbage collector; collect it here, where that is expected.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        gc.collect()
 
 
 @pytest.fixture(scope="session")

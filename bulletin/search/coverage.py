@@ -1,0 +1,98 @@
+"""How much of what one text asks for another text covers: the measure behind matching and ranking.
+
+A text is read as aspects (index.Aspect: its words with their terms, concepts and lexicon categories).
+An aspect counts by how telling it is (Rarity: the inverse document frequency of its rarest concept, else
+of its rarest term), and it is covered as far as the other text has one of its keys; sharing only a
+commoner key (the "child" of "children's bicycle", or just the same kind of thing) covers it partly.
+"""
+
+from __future__ import annotations
+
+import math
+
+from bulletin.search.index import Aspect, Signature
+
+TITLE_SHARE = 0.75  # the title's part of the score; the description has the rest
+RARITY_POWER = 1
+ATTRIBUTE_WEIGHT = 0.5  # for whom or how, not what: see index.Aspect
+TITLE_MINIMUM = 0.2  # the share of the title's aspects a text must cover to count at all
+
+
+class Rarity:
+    """How telling a concept or term is: an inverse document frequency over the whole index."""
+
+    def __init__(self, searcher):
+        self.searcher = searcher
+        self.total = searcher.doc_count_all()
+        self._cache: dict[tuple[str, str], float] = {}
+
+    def of(self, key: tuple[str, str]) -> float:
+        value = self._cache.get(key)
+        if value is None:
+            kind, text = key
+            if kind == "c":
+                frequency = self.searcher.doc_frequency("concepts", text)
+            elif kind == "k":
+                frequency = self.searcher.doc_frequency("category", text)
+            else:
+                frequency = self.searcher.doc_frequency("text", text)
+            value = self._cache[key] = math.log(1 + (self.total + 1) / (frequency + 1))
+        return value
+
+    def share(self, key: tuple[str, str]) -> float:
+        """The share of the index's documents that have this key."""
+        kind, text = key
+        field = {"c": "concepts", "k": "category"}.get(kind, "text")
+        return self.searcher.doc_frequency(field, text) / max(self.total, 1)
+
+    def of_aspect(self, aspect: Aspect) -> float:
+        """A word that names concepts is as telling as its rarest concept (what it means), another word
+        as its rarest term. Squared, so the rare thing a posting is about outweighs the words around it."""
+        concepts = [key for key in aspect.keys if key[0] == "c"]  # (a category only comes with them)
+        value = max(self.of(key) for key in (concepts or aspect.keys)) ** RARITY_POWER
+        return value * ATTRIBUTE_WEIGHT if aspect.attribute else value
+
+
+def features_of(candidate: dict, lexicon) -> dict[tuple[str, str], float]:
+    """What a stored index document has: its concepts, their lexicon categories, its terms."""
+    signature = Signature.from_stored(candidate.get("signature"))
+    features = {("c", concept): weight for concept, weight in signature.concepts.items()}
+    for concept, weight in signature.concepts.items():
+        category = lexicon.category(concept)
+        if category and weight > features.get(("k", category), 0.0):
+            features[("k", category)] = weight
+    features.update({("t", term): weight for term, weight in signature.terms.items()})
+    return features
+
+
+def coverage(aspects: list[Aspect], features: dict[tuple[str, str], float],
+             rarity: Rarity) -> tuple[float, list[tuple[str, str]]]:
+    """How much of ``aspects`` the features cover (0 to 1), and the keys that covered them."""
+    totals = {"title": 0.0, "body": 0.0}
+    covered = {"title": 0.0, "body": 0.0}
+    keys: list[tuple[float, tuple[str, str]]] = []
+    for aspect in aspects:
+        weight = rarity.of_aspect(aspect)
+        totals[aspect.field] += weight
+        best, best_key = 0.0, None
+        for key, strength in aspect.keys.items():
+            if key not in features:
+                continue
+            # Sharing only the commoner meaning of a word ("child" of "children's bicycle") covers it partly.
+            share = min(1.0, rarity.of(key) ** RARITY_POWER / rarity.of_aspect(aspect))
+            value = strength * features[key] * share
+            if value > best:
+                best, best_key = value, key
+        if best_key is not None:
+            covered[aspect.field] += weight * best
+            keys.append((weight * best, best_key))
+    shares = {field: covered[field] / totals[field] for field in totals if totals[field] > 0}
+    if shares.get("title", 1.0) < TITLE_MINIMUM:
+        return 0.0, []  # too little of what the title asks for: the description alone makes no match
+    if "title" in shares and "body" in shares:
+        # The title says what is asked; the description may add to it, never take away.
+        value = max(shares["title"], TITLE_SHARE * shares["title"] + (1 - TITLE_SHARE) * shares["body"])
+    else:
+        value = next(iter(shares.values()), 0.0)
+    keys.sort(reverse=True)
+    return value, [key for _weight, key in keys]

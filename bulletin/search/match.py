@@ -1,0 +1,142 @@
+"""Matching offers and requests: for a request the open offers that fit it, for an offer the requests.
+
+A posting is read as *aspects*: the words of its original title and description, each standing for its
+index term, its compound parts and the concepts the lexicon finds in it (see index.Aspect). Candidates
+come from the index: listed, unexpired postings of the other type that share a concept or a term with
+it. Each candidate is then scored from 0 to 1 by how much of the posting it covers:
+
+- an aspect is covered when the candidate has one of its concepts or terms (a concept carries a match
+  across languages; a compound's part covers it partly);
+- aspects count by how rare they are on the board (a rare word or concept says more than "help" or
+  "child"), and the title counts more than the description, so a word nobody offers ("car", "piano")
+  keeps the score low even when the rest ("family") is common;
+- then a small bonus for the same category, the same district, and a text the posting's author can read.
+
+Below ``THRESHOLD`` nothing is shown: "no match yet" is an honest answer, and a shared category or
+district alone is never a match. Each match says why, as reasons a page or the API can show.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from whoosh import query as wq
+
+from bulletin.models import Posting
+from bulletin.search.coverage import Rarity, coverage, features_of
+from bulletin.search.index import Aspect
+from bulletin.search.query import WEIGHTING, _visible
+from bulletin.services import clock
+
+CANDIDATES = 30
+MAX_QUERY_KEYS = 40
+MAX_NEIGHBOURS = 10  # concepts of the same lexicon category looked for
+COMMON_SHARE = 0.05  # a word in more postings than this share does not bring in candidates
+THRESHOLD = 0.3
+CONCEPT_BOOST = 2.0
+CATEGORY_BONUS = 0.1
+DISTRICT_BONUS = 0.05
+LANGUAGE_BONUS = 0.03
+MIN_COVERAGE = 0.2  # what a candidate must cover before any bonus counts
+CATEGORY_CANDIDATE_BOOST = 0.3
+
+
+@dataclass(frozen=True)
+class Reason:
+    kind: str  # "concept", "words", "category", "district" or "language"
+    value: str
+
+    def as_json(self) -> dict:
+        return {"kind": self.kind, "value": self.value}
+
+
+@dataclass(frozen=True)
+class Match:
+    posting_id: int
+    key: str
+    score: float
+    reasons: tuple[Reason, ...]
+
+
+def _reasons(keys: list[tuple[str, str]]) -> list[Reason]:
+    concepts = list(dict.fromkeys(text for kind, text in keys if kind == "c"))
+    if concepts:
+        return [Reason("concept", concept) for concept in concepts]
+    words = list(dict.fromkeys(text for kind, text in keys if kind == "t"))[:5]
+    return [Reason("words", word) for word in words]
+
+
+def score(source: Posting, aspects: list[Aspect], candidate: dict, rarity: Rarity,
+          lexicon) -> tuple[float, list[Reason]]:
+    """How well ``candidate`` (a stored index document) fits ``source``, and why."""
+    value, keys = coverage(aspects, features_of(candidate, lexicon), rarity)
+    if value < MIN_COVERAGE or not keys:
+        return value, []
+    reasons = _reasons(keys)
+    if candidate.get("category") == source.category:
+        value += CATEGORY_BONUS
+        reasons.append(Reason("category", source.category))
+    if source.district and candidate.get("district") == source.district:
+        value += DISTRICT_BONUS
+        reasons.append(Reason("district", source.district))
+    if source.original_language in set(candidate.get("languages", "").split()):
+        value += LANGUAGE_BONUS
+        reasons.append(Reason("language", source.original_language))
+    return min(value, 1.0), reasons
+
+
+def _candidate_query(aspects: list[Aspect], rarity: Rarity, lexicon) -> wq.Query | None:
+    """The title's concepts and its telling words, and the concepts of the same kinds: a query of few,
+    selective terms (a pure-Python index pays for every posting a common word would bring in)."""
+    wanted: dict[tuple[str, str], float] = {}
+    for aspect in aspects:
+        if aspect.field != "title":
+            continue
+        for key, strength in aspect.keys.items():
+            if key[0] == "k":  # neighbours of the same kind are candidates too, scored low
+                for concept in lexicon.concepts_in(key[1])[:MAX_NEIGHBOURS]:
+                    wanted.setdefault(("c", concept), CATEGORY_CANDIDATE_BOOST * strength)
+            elif key[0] == "c" or rarity.share(key) <= COMMON_SHARE:
+                wanted[key] = max(wanted.get(key, 0.0), strength)
+    ranked = sorted(wanted.items(), key=lambda item: -item[1] * rarity.of(item[0]))[:MAX_QUERY_KEYS]
+    subqueries: list[wq.Query] = [
+        wq.Term("concepts", text, boost=CONCEPT_BOOST * weight) if kind == "c"
+        else wq.Term("text", text, boost=weight)
+        for (kind, text), weight in ranked
+    ]
+    return wq.Or(subqueries) if subqueries else None
+
+
+def matches_for(search, posting: Posting, *, limit: int = 10, today: date | None = None,
+                threshold: float | None = None) -> list[Match]:
+    """The listed postings of the other type that fit ``posting``, best first, none below the threshold."""
+    today = today or clock.today()
+    threshold = THRESHOLD if threshold is None else threshold
+    aspects = search.maker.aspects(posting)
+    if not aspects:
+        return []
+    other_type = "offer" if posting.type == "request" else "request"
+    found = []
+    with search.searcher() as searcher:
+        if searcher is None:
+            return []
+        rarity = Rarity(searcher)
+        candidates = _candidate_query(aspects, rarity, search.lexicon)
+        if candidates is None:
+            return []
+        allowed = _visible(search, searcher, today)
+        if not allowed:  # nothing is listed (and Whoosh reads an empty filter as none)
+            return []
+        searcher.weighting = WEIGHTING
+        results = searcher.search(wq.And([candidates, wq.Term("type", other_type)]), limit=CANDIDATES,
+                                  filter=allowed)
+        for hit in results:
+            fields = hit.fields()
+            if fields["id"] == str(posting.id):
+                continue
+            value, reasons = score(posting, aspects, fields, rarity, search.lexicon)
+            if value >= threshold and reasons:
+                found.append(Match(int(fields["id"]), fields["key"], round(value, 3), tuple(reasons)))
+    found.sort(key=lambda match: (-match.score, match.posting_id))
+    return found[:limit]

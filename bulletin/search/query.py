@@ -1,0 +1,338 @@
+"""Search for visitors and the API: any text in, ranked postings, facet counts and a suggestion out.
+
+The query is never handed to a query parser: we take its words ourselves (quotes, AND, OR, *, field:
+syntax and control characters are just characters), analyse each word in the languages its script
+allows (the reader's first) and look it up as terms and as concepts. Words the index does not know get
+the closest known word instead (typo tolerance), offered as "did you mean".
+
+Ranking is Whoosh's BM25F over the title (boosted), the description and the concepts. Only postings that
+are listed (the ``public`` flag, written from ``Posting.is_listed``) and not past their valid-until date
+are found: expiry is checked here, against today, so a posting expires without a rewrite of the index.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from whoosh import query as wq
+from whoosh.scoring import BM25F
+
+from bulletin.search.analysis import RAW_WORD, WORD, normalise, query_languages
+from bulletin.search.coverage import Rarity, coverage, features_of
+from bulletin.search.index import RELATED_WEIGHT, Aspect, date_number
+from bulletin.services import clock
+
+MAX_WORDS = 12  # a query's first words count; the rest of a pasted text does not
+MAX_WORD_LENGTH = 40
+CONCEPT_BOOST = 1.5
+PART_BOOST = 0.3  # a query compound's parts, for postings that write them apart ("Bett für Kinder")
+CORRECTION_BOOST = 0.8
+ATTRIBUTE_BOOST = 0.5  # a word whose concepts the lexicon files under no category: for whom, not what
+MEANING_TIEBREAK = 0.3  # how much a second way of matching a word (form and meaning) adds
+OFFER_BONUS = 1.0  # added to offers: among equally good results, what is offered comes first
+RERANKED = 100  # how many of the best BM25F results are ordered again by coverage
+OFFER_PRIOR = 0.1  # the same, in the coverage order
+BM25_SHARE = 0.2  # how much BM25F still counts in that order
+FACETS = ("type", "category", "district")
+WEIGHTING = BM25F(B=0.5, K1=1.2)
+
+
+@dataclass(frozen=True)
+class Filters:
+    type: str | None = None
+    category: str | None = None
+    district: str | None = None
+    organisation: str | None = None  # organisation key
+    key: str | None = None
+    language: str | None = None  # only postings readable in this language
+
+
+@dataclass
+class QueryPlan:
+    """What the words of a query became."""
+
+    words: list[str]  # the words as typed (normalised), in order
+    clauses: list[wq.Query]
+    terms: set[str]  # every index term looked for: what snippets highlight
+    concepts: dict[str, float]
+    unknown: list[str]  # words the index has no trace of
+    corrections: dict[str, str] = field(default_factory=dict)  # typed word -> the word meant
+    aspects: list[Aspect] = field(default_factory=list)  # the words as matching reads them, for ranking
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.clauses
+
+
+@dataclass(frozen=True)
+class Hit:
+    posting_id: int
+    key: str
+    score: float
+
+
+@dataclass
+class SearchResult:
+    hits: list[Hit]
+    total: int
+    page: int
+    per_page: int
+    facets: dict[str, list[tuple[str, int]]]
+    terms: set[str]
+    suggestion: str | None  # the query with its misspelt words corrected, if any
+    has_words: bool
+    concepts: set[str] = field(default_factory=set)  # the concepts the query named
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+
+def words_of(text: str | None) -> list[str]:
+    """The raw words of a query, at most MAX_WORDS, each at most MAX_WORD_LENGTH characters."""
+    if not text:
+        return []
+    cleaned = "".join(char if char.isprintable() else " " for char in text)
+    return [word[:MAX_WORD_LENGTH] for word in RAW_WORD.findall(cleaned)[:MAX_WORDS]]
+
+
+class Planner:
+    """Turns words into Whoosh queries with one index's analyzer, lexicon and searcher."""
+
+    def __init__(self, search, searcher, reader_language: str | None):
+        self.search = search
+        self.searcher = searcher
+        self.reader_language = reader_language
+        self.analyzer = search.analyzer
+        self.lexicon = search.lexicon
+        self.corrections_found: dict[str, str] = {}
+
+    def _known(self, field_name: str, term: str) -> bool:
+        return self.searcher is not None and self.searcher.doc_frequency(field_name, term) > 0
+
+    def plan(self, raw_words: list[str], correct: bool = True) -> QueryPlan:
+        self.corrections_found = {}
+        aspects: list[Aspect] = []
+        clauses: list[wq.Query] = []
+        terms: set[str] = set()
+        concepts: dict[str, float] = {}
+        unknown: list[str] = []
+        words: list[str] = []
+        # Analyse the whole query once per language, so phrases of the lexicon are found across words.
+        languages = []
+        for raw in raw_words:
+            for code in query_languages(raw, self.reader_language):
+                if code not in languages:
+                    languages.append(code)
+        per_language = {
+            code: [self.analyzer.word_units(raw, code) for raw in raw_words] for code in languages
+        }
+        # Each word gets the concepts it names (a phrase's concept goes to each of its words).
+        word_concepts: list[dict[str, float]] = [{} for _raw in raw_words]
+        for code, units_by_word in per_language.items():
+            flat = [unit for units in units_by_word for unit in units]
+            owner = [index for index, units in enumerate(units_by_word) for _unit in units]
+            for concept, weight, positions in self.lexicon.spans(flat, code):
+                concepts[concept] = max(concepts.get(concept, 0.0), weight)
+                for position in positions:
+                    named = word_concepts[owner[position]]
+                    named[concept] = max(named.get(concept, 0.0), weight)
+        for index, raw in enumerate(raw_words):
+            variants: dict[str, float] = {}
+            for code in query_languages(raw, self.reader_language):
+                for unit in per_language[code][index]:
+                    for position, term in enumerate(unit):
+                        boost = 1.0 if position == 0 else PART_BOOST
+                        variants[term] = max(variants.get(term, 0.0), boost)
+            normalised = [word for word in WORD.findall(normalise(raw, self.reader_language or "en"))]
+            words.extend(normalised)
+            if not variants and not word_concepts[index]:
+                continue  # a stopword in every language it may be in
+            found = any(self._known("text", term) for term in variants)
+            if not found and correct:
+                for word in normalised:
+                    corrected = self.correct(word)
+                    if corrected:
+                        self.corrections_found[word] = corrected
+                        for code in query_languages(corrected, self.reader_language):
+                            for unit in self.analyzer.word_units(corrected, code):
+                                for position, term in enumerate(unit):
+                                    boost = CORRECTION_BOOST * (1.0 if position == 0 else PART_BOOST)
+                                    variants[term] = max(variants.get(term, 0.0), boost)
+            if not found and not word_concepts[index]:
+                unknown.extend(normalised)
+            terms.update(variants)
+            attribute = bool(word_concepts[index]) and not any(
+                self.lexicon.category(concept) for concept in word_concepts[index]
+            )
+            clauses.append(_word_clause(variants, word_concepts[index], attribute))
+            aspects.append(self._aspect(variants, word_concepts[index], attribute))
+        return QueryPlan(words, clauses, terms, concepts, unknown, dict(self.corrections_found), aspects)
+
+    def _aspect(self, variants: dict[str, float], concepts: dict[str, float], attribute: bool) -> Aspect:
+        keys: dict[tuple[str, str], float] = {("t", term): boost for term, boost in variants.items()}
+        for concept, weight in concepts.items():
+            keys[("c", concept)] = weight
+            category = self.lexicon.category(concept)
+            if category and category != "other":
+                keys[("k", category)] = max(keys.get(("k", category), 0.0), RELATED_WEIGHT * weight)
+        return Aspect("title", keys, attribute)
+
+    def correct(self, word: str) -> str | None:
+        """The known word closest to a word the index does not know, the most frequent among equals."""
+        if self.searcher is None or len(word) < 4 or not word.isalpha():
+            return None
+        reader = self.searcher.reader()
+        for distance in (1, 2) if len(word) >= 8 else (1,):
+            candidates = [candidate for candidate in reader.terms_within("words", word, distance, prefix=1)
+                          if candidate != word]
+            if candidates:
+                return max(candidates,
+                           key=lambda candidate: (reader.doc_frequency("words", candidate), candidate))
+        return None
+
+
+def _word_clause(variants: dict[str, float], concepts: dict[str, float], attribute: bool) -> wq.Query:
+    """One word of the query: its forms in the title and description, or what it means. A posting that
+    has both counts a little more than one with either; a word that only says for whom ("Kinder",
+    "family") counts less than one that says what."""
+    choices: list[wq.Query] = []
+    if variants:
+        choices.append(wq.Or([wq.Term("text", term, boost=boost) for term, boost in variants.items()]))
+    if concepts:
+        choices.append(wq.Or([wq.Term("concepts", concept, boost=CONCEPT_BOOST * weight)
+                              for concept, weight in concepts.items()]))
+    boost = ATTRIBUTE_BOOST if attribute else 1.0
+    if len(choices) == 1:
+        return wq.Or(choices, boost=boost)
+    return wq.DisjunctionMax(choices, tiebreak=MEANING_TIEBREAK, boost=boost)
+
+
+def filter_query(filters: Filters) -> list[wq.Query]:
+    parts: list[wq.Query] = []
+    for name, value in (("type", filters.type), ("category", filters.category),
+                        ("district", filters.district), ("organisation", filters.organisation),
+                        ("key", filters.key), ("languages", filters.language)):
+        if value:
+            parts.append(wq.Term(name, value))
+    return parts
+
+
+class SearcherCache:
+    """What is computed once per searcher (an index generation) and day, not per query: the document
+    numbers of listed, unexpired postings, and the columns facets and ordering read."""
+
+    def __init__(self) -> None:
+        self._key = None
+        self.visible: set[int] = set()
+        self.columns: dict[str, list] = {}
+
+    def get(self, searcher, today: date) -> SearcherCache:
+        key = (id(searcher), searcher.reader().generation(), today)
+        if key != self._key:
+            public = set(searcher.docs_for_query(wq.Term("public", "1")))
+            expired = set(searcher.docs_for_query(
+                wq.NumericRange("valid_until", 0, date_number(today) - 1)
+            ))
+            self.visible, self.columns, self._key = public - expired, {}, key
+        return self
+
+    def column(self, searcher, name: str) -> list:
+        values = self.columns.get(name)
+        if values is None:
+            values = self.columns[name] = list(searcher.reader().column_reader(name))
+        return values
+
+
+def _cache(search, searcher, today: date) -> SearcherCache:
+    cache = getattr(search, "_searcher_cache", None)
+    if cache is None:
+        cache = search._searcher_cache = SearcherCache()
+    return cache.get(searcher, today)
+
+
+def _visible(search, searcher, today: date) -> set[int]:
+    return _cache(search, searcher, today).visible
+
+
+def _facet_counts(cache: SearcherCache, searcher, docs: set[int]) -> dict[str, list[tuple[str, int]]]:
+    facets = {}
+    for name in FACETS:
+        values = cache.column(searcher, name)
+        counts = Counter(values[doc] for doc in docs)
+        facets[name] = sorted(((value, count) for value, count in counts.items() if value),
+                              key=lambda item: (-item[1], item[0]))
+    return facets
+
+
+def search_postings(search, text: str | None, filters: Filters = Filters(), *, page: int = 1,
+                    per_page: int = 20, reader_language: str | None = None, today: date | None = None,
+                    with_facets: bool = True) -> SearchResult:
+    """One page of the postings that match ``text`` (all listed postings, newest first, when it has none)."""
+    today = today or clock.today()
+    raw_words = words_of(text)
+    with search.searcher() as searcher:
+        if searcher is None:
+            return SearchResult([], 0, page, per_page, {}, set(), None, False)
+        plan = Planner(search, searcher, reader_language).plan(raw_words)
+        cache = _cache(search, searcher, today)
+        allowed = cache.visible
+        if not allowed:  # (Whoosh reads an empty filter as no filter at all)
+            return SearchResult([], 0, page, per_page, {}, plan.terms, None, not plan.is_empty)
+        restrictions = filter_query(filters)
+        # Every match, unscored (cheap): the total and the facet counts.
+        if plan.is_empty:
+            docs = set(searcher.docs_for_query(wq.And(restrictions))) & allowed if restrictions else allowed
+        else:
+            matching = wq.And([wq.Or(plan.clauses), *restrictions]) if restrictions else wq.Or(plan.clauses)
+            docs = set(searcher.docs_for_query(matching)) & allowed
+        if plan.is_empty:
+            created = cache.column(searcher, "created")
+            newest = heapq.nlargest(page * per_page, docs, key=lambda doc: (created[doc], doc))
+            ranked = [(int(fields["id"]), fields["key"], 0.0)
+                      for fields in (searcher.stored_fields(doc) for doc in newest)]
+        else:
+            # The best ones, scored (Whoosh skips what cannot reach the top), then ordered by coverage.
+            # (The type field has no lengths, so its term scores its boost alone: a constant bonus.)
+            main = wq.AndMaybe(wq.Or(plan.clauses), wq.Term("type", "offer", boost=OFFER_BONUS))
+            final = wq.And([main, *restrictions]) if restrictions else main
+            searcher.weighting = WEIGHTING
+            results = searcher.search(final, limit=max(page * per_page, RERANKED), filter=allowed)
+            ranked = _reranked(search, searcher, plan, results)
+        start = (page - 1) * per_page
+        hits = [Hit(*item) for item in ranked[start:start + per_page]]
+        facets = _facet_counts(cache, searcher, docs) if with_facets else {}
+        suggestion = None
+        if plan.corrections:
+            suggestion = " ".join(plan.corrections.get(word, word) for word in plan.words)
+        return SearchResult(hits, len(docs), page, per_page, facets, plan.terms, suggestion,
+                            has_words=not plan.is_empty, concepts=set(plan.concepts))
+
+
+def _reranked(search, searcher, plan: QueryPlan, results) -> list[tuple[int, str, float]]:
+    """The best BM25F results ordered by how much of the query they cover (the measure matching uses:
+    concepts, rarity, neighbours of the same kind), offers first among equals, then BM25F, then newest."""
+    rarity, lexicon = Rarity(searcher), search.lexicon
+    # (results.top_n, not iterating results: that would count every match again.)
+    top = [(score, searcher.stored_fields(docnum)) for score, docnum in results.top_n]
+    best = max((score for score, _fields in top[:RERANKED]), default=0.0) or 1.0
+    keyed = []
+    for score, fields in top[:RERANKED]:
+        covered, _keys = coverage(plan.aspects, features_of(fields, lexicon), rarity)
+        prior = OFFER_PRIOR if fields.get("type") == "offer" else 0.0
+        keyed.append(((covered + prior + BM25_SHARE * score / best, fields.get("created", 0)),
+                      (int(fields["id"]), fields["key"], score)))
+    keyed.sort(key=lambda item: item[0], reverse=True)
+    rest = [(int(fields["id"]), fields["key"], score) for score, fields in top[RERANKED:]]
+    return [item for _key, item in keyed] + rest
+
+
+def terms_for(search, words: Iterable[str], reader_language: str | None) -> set[str]:
+    """The index terms a text's words stand for (for highlighting outside a search)."""
+    with search.searcher() as searcher:
+        return Planner(search, searcher, reader_language).plan(list(words), correct=False).terms

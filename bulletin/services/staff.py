@@ -1,0 +1,68 @@
+"""The coordinator's care of accounts: coordinator and translator accounts, deactivating and reactivating
+any account, and sending someone a link to choose a new password."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask_babel import lazy_gettext as _l
+from sqlmodel import Session, select
+
+from bulletin.models import User
+from bulletin.services import accounts, audit
+from bulletin.services.errors import InvalidData
+from bulletin.services.permissions import ensure
+from bulletin.taxonomy import LANGUAGE_BY_CODE
+
+STAFF_ROLES = ("coordinator", "translator")
+
+
+def create_staff_account(session: Session, actor, email: str, role: str, languages: list[str]) -> User:
+    """A coordinator or translator account with an unusable random password: the new person chooses
+    their own through a reset link (the caller mails it)."""
+    ensure(actor.is_coordinator)
+    errors: dict[str, object] = {}
+    if role not in STAFF_ROLES:
+        errors["role"] = _l("Choose coordinator or translator.")
+    unknown = [code for code in languages if code not in LANGUAGE_BY_CODE]
+    if unknown:
+        errors["languages"] = _l("Unknown language: %(code)s", code=", ".join(unknown))
+    elif role == "translator" and not languages:
+        errors["languages"] = _l("Choose the languages this person translates into.")
+    if errors:
+        raise InvalidData(errors)
+    user = accounts.create_user(session, actor, email, secrets.token_urlsafe(32), role=role)
+    if role == "translator":
+        user.languages = list(dict.fromkeys(languages))
+        audit.record(session, actor, "user.languages", user, audit.diff({"languages": []},
+                                                                        {"languages": user.languages}))
+    return user
+
+
+def set_active(session: Session, actor, user: User, active: bool) -> bool:
+    """Deactivate (signed out at once, cannot sign in) or reactivate an account. False if already so."""
+    ensure(actor.is_coordinator)
+    if not active and user.id == actor.id:
+        raise InvalidData({"account": _l("You cannot deactivate your own account.")})
+    if user.active == active:
+        return False
+    user.active = active
+    audit.record(session, actor, "user.reactivate" if active else "user.deactivate", user,
+                 audit.diff({"active": not active}, {"active": active}))
+    return True
+
+
+def record_reset_link(session: Session, actor, user: User) -> None:
+    """Note in the audit log that the coordinator sent this account a password link (never the link)."""
+    ensure(actor.is_coordinator)
+    if not user.active:
+        raise InvalidData({"account": _l("This account is deactivated: reactivate it first.")})
+    audit.record(session, actor, "user.reset_link", user, {})
+
+
+def all_accounts(role: str | None = None):
+    """Every account, by role (coordinator, member, translator), then by email."""
+    statement = select(User)
+    if role:
+        statement = statement.where(User.role == role)
+    return statement.order_by(User.role, User.email)
