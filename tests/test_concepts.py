@@ -17,8 +17,8 @@ import pytest
 from bulletin.taxonomy import CATEGORY_SLUGS, LANGUAGE_CODES
 
 LEXICON = Path(__file__).resolve().parents[1] / "bulletin" / "data" / "concepts.tsv"
-HEADER = "concept\tcategory\tde\ten\tar\tfa\tuk\tru\ttr\tfr\tps\tti\tku\tso"
-LANGS = HEADER.split("\t")[2:]
+HEADER = "concept\tcategory\tbroader\tde\ten\tar\tfa\tuk\tru\ttr\tfr\tps\tti\tku\tso"
+LANGS = HEADER.split("\t")[3:]
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 # A word may stand in two concepts of the same language only if it is listed here, with the concepts
@@ -79,9 +79,9 @@ def test_header_is_exact_and_names_the_board_languages(lines):
     assert tuple(LANGS) == LANGUAGE_CODES
 
 
-def test_every_row_has_fourteen_cells(lines):
+def test_every_row_has_fifteen_cells(lines):
     counts = [(number, len(line.split("\t"))) for number, line in enumerate(lines[1:], 2)]
-    bad = [(number, count) for number, count in counts if count != 14]
+    bad = [(number, count) for number, count in counts if count != 15]
     assert bad == [], f"(line, cells) with a wrong number of cells: {bad}"
 
 
@@ -94,6 +94,25 @@ def test_ids_are_unique_and_well_formed(rows):
 def test_categories_are_board_categories_or_empty(rows):
     bad = {row["concept"]: row["category"] for row in rows if row["category"] not in ("", *CATEGORY_SLUGS)}
     assert bad == {}
+
+
+def test_broader_names_other_known_concepts_without_cycles(rows):
+    ids = {row["concept"] for row in rows}
+    parents = {row["concept"]: words(row["broader"]) for row in rows}
+    assert {c: p for c, ps in parents.items() for p in ps if p not in ids or p == c} == {}
+
+    def reaches_itself(start: str) -> bool:
+        seen, todo = set(), list(parents[start])
+        while todo:
+            current = todo.pop()
+            if current == start:
+                return True
+            if current not in seen:
+                seen.add(current)
+                todo.extend(parents.get(current, []))
+        return False
+
+    assert [c for c in parents if reaches_itself(c)] == []
 
 
 def test_german_and_english_are_always_filled(rows):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 
 from bulletin.search.index import Aspect, Signature
+from bulletin.search.lexicon import NARROWER_PREFIX, NARROWER_WEIGHT
 
 TITLE_SHARE = 0.75  # the title's part of the score; the description has the rest
 RARITY_POWER = 1
@@ -32,6 +33,8 @@ class Rarity:
             kind, text = key
             if kind == "c":
                 frequency = self.searcher.doc_frequency("concepts", text)
+            elif kind == "n":
+                frequency = self.searcher.doc_frequency("concepts", NARROWER_PREFIX + text)
             elif kind == "k":
                 frequency = self.searcher.doc_frequency("category", text)
             else:
@@ -42,7 +45,8 @@ class Rarity:
     def share(self, key: tuple[str, str]) -> float:
         """The share of the index's documents that have this key."""
         kind, text = key
-        field = {"c": "concepts", "k": "category"}.get(kind, "text")
+        field = {"c": "concepts", "n": "concepts", "k": "category"}.get(kind, "text")
+        text = NARROWER_PREFIX + text if kind == "n" else text
         return self.searcher.doc_frequency(field, text) / max(self.total, 1)
 
     def of_aspect(self, aspect: Aspect) -> float:
@@ -61,6 +65,10 @@ def features_of(candidate: dict, lexicon) -> dict[tuple[str, str], float]:
         category = lexicon.category(concept)
         if category and weight > features.get(("k", category), 0.0):
             features[("k", category)] = weight
+        for parent, depth in lexicon.ancestors(concept).items():  # a sofa is "something under furniture"
+            value = weight * NARROWER_WEIGHT ** (depth - 1)
+            if value > features.get(("n", parent), 0.0):
+                features[("n", parent)] = value
     features.update({("t", term): weight for term, weight in signature.terms.items()})
     return features
 

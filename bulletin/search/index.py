@@ -35,7 +35,7 @@ from whoosh.system import pack_uint
 
 from bulletin.models import Posting
 from bulletin.search.analysis import Analyzer
-from bulletin.search.lexicon import Lexicon
+from bulletin.search.lexicon import NARROWER_PREFIX, NARROWER_WEIGHT, Lexicon
 from bulletin.search.locking import FileLock
 
 POINTER = "CURRENT"
@@ -249,7 +249,10 @@ class DocumentMaker:
                     keys.setdefault(("t", part), PART_WEIGHT)
             for position, keys in keys_at.items():
                 for concept, weight in covering.get(position, {}).items():
-                    keys[("c", concept)] = weight
+                    keys[("c", concept)] = max(keys.get(("c", concept), 0.0), weight)
+                    for key, strength in self.lexicon.related_keys(concept, weight).items():
+                        if strength > keys.get(key, 0.0):
+                            keys[key] = strength
                     category = self.lexicon.category(concept)
                     # A neighbour of the same kind (a buggy for a pram) covers it partly; "other" is no kind.
                     if category and category != "other":
@@ -271,6 +274,11 @@ class DocumentMaker:
         concept_terms = TermWeights()
         for concept, weight in concepts.items():
             concept_terms.add(concept, weight, True)
+        # A sofa is furniture: the broader concepts are indexed as "something under" them (">furniture"),
+        # so a search or a request for the broader one finds it, without making "furniture" itself common.
+        for concept, weight in concepts.items():
+            for parent, depth in self.lexicon.ancestors(concept).items():
+                concept_terms.add(NARROWER_PREFIX + parent, weight * NARROWER_WEIGHT ** depth, False)
         created = posting.created_at
         document = {
             "id": str(posting.id),

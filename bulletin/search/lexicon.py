@@ -24,7 +24,8 @@ from bulletin.taxonomy import CATEGORY_SLUGS, LANGUAGE_CODES
 
 PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_PATH = os.path.join(PACKAGE_DIR, "data", "concepts.tsv")
-HEADER = ("concept", "category", *LANGUAGE_CODES)
+HEADER = ("concept", "category", "broader", *LANGUAGE_CODES)
+OLD_HEADER = ("concept", "category", *LANGUAGE_CODES)  # the form before the optional ``broader`` column
 CONCEPT_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 # How much a concept counts when it is named by a whole word, by the head of a compound ("Kinder*bett*"),
@@ -33,6 +34,14 @@ WHOLE_WEIGHT = 1.0
 HEAD_WEIGHT = 0.7
 MODIFIER_WEIGHT = 0.35
 PHRASE_WINDOW = 3  # a phrase's words may stand this many words apart
+# How far a concept stands in for a narrower or broader one (the ``broader`` column): an offer of the
+# broader concept (a clothing store, "Kleidung") partly fits a request for the narrower one (a winter
+# jacket), and a posting of a narrower one (a sofa) partly fits a query or request for the broader one
+# ("Möbel"). Per level of the hierarchy.
+BROADER_WEIGHT = 0.5
+NARROWER_WEIGHT = 0.6
+NARROWER_PREFIX = ">"  # the index term of "something under this concept": ">furniture" for a sofa
+MAX_DEPTH = 4
 
 
 @dataclass(frozen=True)
@@ -40,6 +49,7 @@ class Concept:
     id: str
     category: str | None
     words: dict[str, tuple[str, ...]]  # language -> words and phrases as written in the file
+    broader: tuple[str, ...] = ()  # the more general concepts this one is a kind of
 
 
 @dataclass
@@ -69,6 +79,44 @@ class Lexicon:
                     by_category.setdefault(concept.category, []).append(concept.id)
             self.__dict__["_by_category"] = by_category
         return by_category.get(category, [])
+
+    def ancestors(self, concept_id: str) -> dict[str, int]:
+        """The broader concepts of ``concept_id``, transitively, each with its distance (1 = direct)."""
+        cache = self.__dict__.setdefault("_ancestors", {})
+        found = cache.get(concept_id)
+        if found is None:
+            found = {}
+            level = [concept_id]
+            for depth in range(1, MAX_DEPTH + 1):
+                following = []
+                for current in level:
+                    concept = self.concepts.get(current)
+                    for parent in concept.broader if concept else ():
+                        if parent != concept_id and parent not in found and parent in self.concepts:
+                            found[parent] = depth
+                            following.append(parent)
+                level = following
+            cache[concept_id] = found
+        return found
+
+    def has_narrower(self, concept_id: str) -> bool:
+        """Whether some concept names ``concept_id`` as broader (directly or not)."""
+        parents = self.__dict__.get("_parents")
+        if parents is None:
+            parents = {parent for concept in self.concepts for parent in self.ancestors(concept)}
+            self.__dict__["_parents"] = parents
+        return concept_id in parents
+
+    def related_keys(self, concept_id: str, weight: float) -> dict[tuple[str, str], float]:
+        """What else stands partly for ``concept_id`` in a posting or query that names it with ``weight``:
+        its broader concepts ("c" keys: a more general offer covers it) and, when it has narrower
+        concepts, "n" (something under it: a sofa for "furniture")."""
+        keys: dict[tuple[str, str], float] = {}
+        for parent, depth in self.ancestors(concept_id).items():
+            keys[("c", parent)] = weight * BROADER_WEIGHT ** depth
+        if self.has_narrower(concept_id):
+            keys[("n", concept_id)] = weight * NARROWER_WEIGHT
+        return keys
 
     def category(self, concept_id: str) -> str | None:
         concept = self.concepts.get(concept_id)
@@ -156,7 +204,8 @@ def read_rows(path: str) -> tuple[list[dict[str, str]], list[Problem]]:
         header = next(reader, None)
         if header is None:
             return [], [Problem(1, "the file is empty")]
-        if tuple(column.strip().lstrip("\ufeff") for column in header) != HEADER:
+        columns = tuple(column.strip().lstrip("\ufeff") for column in header)
+        if columns not in (HEADER, OLD_HEADER):
             problems.append(Problem(1, f"the header must be: {' '.join(HEADER)}"))
             return [], problems
         rows = []
@@ -164,10 +213,10 @@ def read_rows(path: str) -> tuple[list[dict[str, str]], list[Problem]]:
             if not any(cell.strip() for cell in cells):
                 problems.append(Problem(number, "empty row"))
                 continue
-            if len(cells) != len(HEADER):
-                problems.append(Problem(number, f"{len(cells)} columns instead of {len(HEADER)}"))
+            if len(cells) != len(columns):
+                problems.append(Problem(number, f"{len(cells)} columns instead of {len(columns)}"))
                 continue
-            values = dict(zip(HEADER, (cell.strip() for cell in cells), strict=True))
+            values = {"broader": "", **dict(zip(columns, (cell.strip() for cell in cells), strict=True))}
             rows.append({"_line": str(number), **values})
     return rows, problems
 
@@ -184,7 +233,9 @@ def build(rows: list[dict[str, str]]) -> Lexicon:
             continue
         words = {code: tuple(split_cell(row.get(code, ""))) for code in LANGUAGE_CODES}
         category = row.get("category") or None
-        lexicon.concepts[concept_id] = Concept(concept_id, category, {k: v for k, v in words.items() if v})
+        broader = tuple(split_cell(row.get("broader", "")))
+        lexicon.concepts[concept_id] = Concept(concept_id, category, {k: v for k, v in words.items() if v},
+                                               broader)
         for code, phrases in words.items():
             stop = stopwords(code)
             for phrase in phrases:
@@ -223,6 +274,13 @@ def problems_of(rows: list[dict[str, str]]) -> list[Problem]:
         for code in ("de", "en"):
             if not split_cell(row[code]):
                 problems.append(Problem(line, f"{concept_id}: no {code} word"))
+    for row in rows:
+        line, concept_id = int(row["_line"]), row["concept"]
+        for parent in split_cell(row.get("broader", "")):
+            if parent not in seen:
+                problems.append(Problem(line, f"{concept_id}: unknown broader concept {parent!r}"))
+            elif parent == concept_id:
+                problems.append(Problem(line, f"{concept_id}: broader than itself"))
     return problems
 
 

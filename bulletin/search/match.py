@@ -26,6 +26,7 @@ from whoosh import query as wq
 from bulletin.models import Posting
 from bulletin.search.coverage import Rarity, coverage, features_of
 from bulletin.search.index import Aspect
+from bulletin.search.lexicon import NARROWER_PREFIX
 from bulletin.search.query import WEIGHTING, _visible
 from bulletin.services import clock
 
@@ -97,11 +98,12 @@ def _candidate_query(aspects: list[Aspect], rarity: Rarity, lexicon) -> wq.Query
             if key[0] == "k":  # neighbours of the same kind are candidates too, scored low
                 for concept in lexicon.concepts_in(key[1])[:MAX_NEIGHBOURS]:
                     wanted.setdefault(("c", concept), CATEGORY_CANDIDATE_BOOST * strength)
-            elif key[0] == "c" or rarity.share(key) <= COMMON_SHARE:
+            elif key[0] in ("c", "n") or rarity.share(key) <= COMMON_SHARE:
                 wanted[key] = max(wanted.get(key, 0.0), strength)
     ranked = sorted(wanted.items(), key=lambda item: -item[1] * rarity.of(item[0]))[:MAX_QUERY_KEYS]
     subqueries: list[wq.Query] = [
         wq.Term("concepts", text, boost=CONCEPT_BOOST * weight) if kind == "c"
+        else wq.Term("concepts", NARROWER_PREFIX + text, boost=CONCEPT_BOOST * weight) if kind == "n"
         else wq.Term("text", text, boost=weight)
         for (kind, text), weight in ranked
     ]

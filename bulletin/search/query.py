@@ -25,6 +25,7 @@ from whoosh.scoring import BM25F
 from bulletin.search.analysis import RAW_WORD, WORD, normalise, query_languages
 from bulletin.search.coverage import Rarity, coverage, features_of
 from bulletin.search.index import RELATED_WEIGHT, Aspect, date_number
+from bulletin.search.lexicon import NARROWER_PREFIX, NARROWER_WEIGHT
 from bulletin.services import clock
 
 MAX_WORDS = 12  # a query's first words count; the rest of a pasted text does not
@@ -170,14 +171,17 @@ class Planner:
             attribute = bool(word_concepts[index]) and not any(
                 self.lexicon.category(concept) for concept in word_concepts[index]
             )
-            clauses.append(_word_clause(variants, word_concepts[index], attribute))
+            clauses.append(_word_clause(variants, word_concepts[index], attribute, self.lexicon))
             aspects.append(self._aspect(variants, word_concepts[index], attribute))
         return QueryPlan(words, clauses, terms, concepts, unknown, dict(self.corrections_found), aspects)
 
     def _aspect(self, variants: dict[str, float], concepts: dict[str, float], attribute: bool) -> Aspect:
         keys: dict[tuple[str, str], float] = {("t", term): boost for term, boost in variants.items()}
         for concept, weight in concepts.items():
-            keys[("c", concept)] = weight
+            keys[("c", concept)] = max(keys.get(("c", concept), 0.0), weight)
+            for key, strength in self.lexicon.related_keys(concept, weight).items():
+                if strength > keys.get(key, 0.0):
+                    keys[key] = strength
             category = self.lexicon.category(concept)
             if category and category != "other":
                 keys[("k", category)] = max(keys.get(("k", category), 0.0), RELATED_WEIGHT * weight)
@@ -197,7 +201,8 @@ class Planner:
         return None
 
 
-def _word_clause(variants: dict[str, float], concepts: dict[str, float], attribute: bool) -> wq.Query:
+def _word_clause(variants: dict[str, float], concepts: dict[str, float], attribute: bool,
+                 lexicon=None) -> wq.Query:
     """One word of the query: its forms in the title and description, or what it means. A posting that
     has both counts a little more than one with either; a word that only says for whom ("Kinder",
     "family") counts less than one that says what."""
@@ -205,8 +210,14 @@ def _word_clause(variants: dict[str, float], concepts: dict[str, float], attribu
     if variants:
         choices.append(wq.Or([wq.Term("text", term, boost=boost) for term, boost in variants.items()]))
     if concepts:
-        choices.append(wq.Or([wq.Term("concepts", concept, boost=CONCEPT_BOOST * weight)
-                              for concept, weight in concepts.items()]))
+        meaning = [wq.Term("concepts", concept, boost=CONCEPT_BOOST * weight)
+                   for concept, weight in concepts.items()]
+        # Postings of a narrower concept (a sofa for "Möbel"), weighing less than the concept itself.
+        meaning += [wq.Term("concepts", NARROWER_PREFIX + concept,
+                            boost=CONCEPT_BOOST * weight * NARROWER_WEIGHT)
+                    for concept, weight in concepts.items()
+                    if lexicon is not None and lexicon.has_narrower(concept)]
+        choices.append(wq.Or(meaning))
     boost = ATTRIBUTE_BOOST if attribute else 1.0
     if len(choices) == 1:
         return wq.Or(choices, boost=boost)

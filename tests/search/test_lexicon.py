@@ -76,9 +76,9 @@ def test_a_wrong_header_is_refused(tmp_path):
 
 
 def test_empty_rows_and_short_rows_are_named_by_line(tmp_path):
-    _rows, problems = lexicon.read_rows(write(tmp_path, HEADER, row("a"), "\t" * 13, "b\tclothing\tHemd"))
+    _rows, problems = lexicon.read_rows(write(tmp_path, HEADER, row("a"), "\t" * 14, "b\tclothing\tHemd"))
     assert [(problem.line, problem.message) for problem in problems] == [
-        (3, "empty row"), (4, "3 columns instead of 14"),
+        (3, "empty row"), (4, "3 columns instead of 15"),
     ]
 
 
@@ -158,3 +158,20 @@ def test_labels_are_in_the_reader_language_else_english(loaded):
 
 def test_german_words_feed_the_decompounder(loaded):
     assert {stem("kinderwagen", "de"), stem("bett", "de")} <= loaded.german_stems()
+
+
+def test_broader_concepts_are_followed_transitively_and_checked(tmp_path):
+    rows, problems = lexicon.read_rows(write(
+        tmp_path, HEADER, row("clothing", "clothing", de="Kleidung", en="clothes"),
+        row("jacket", "clothing", de="Jacke", en="jacket", broader="clothing"),
+        row("winter-jacket", "clothing", de="Winterjacke", en="winter jacket", broader="jacket"),
+        row("odd", de="Ding", en="thing", broader="nowhere|odd"),
+    ))
+    assert problems == []
+    messages = [problem.message for problem in lexicon.problems_of(rows)]
+    assert messages == ["odd: unknown broader concept 'nowhere'", "odd: broader than itself"]
+    built = lexicon.build(rows)
+    assert built.ancestors("winter-jacket") == {"jacket": 1, "clothing": 2}
+    assert built.has_narrower("clothing") and not built.has_narrower("winter-jacket")
+    keys = built.related_keys("jacket", 1.0)
+    assert keys == {("c", "clothing"): lexicon.BROADER_WEIGHT, ("n", "jacket"): lexicon.NARROWER_WEIGHT}
