@@ -8,10 +8,8 @@ answers 403.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import TypeVar
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import format_date
@@ -20,6 +18,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from bulletin.blueprints.account import reset_hours, reset_link
+from bulletin.blueprints.transactions import commit
 from bulletin.db import get_session
 from bulletin.forms import (
     AddMemberForm,
@@ -34,14 +33,13 @@ from bulletin.mail import send_mail_or_log
 from bulletin.models import Organisation, Posting
 from bulletin.search import digest
 from bulletin.services import accounts, clock, logos, organisations, permissions, postings
-from bulletin.services.errors import InvalidData, PermissionDenied
+from bulletin.services.errors import InvalidData
 from bulletin.taxonomy import CATEGORY_BY_SLUG, LANGUAGES, POSTING_TYPES
 
 bp = Blueprint("dashboard", __name__, url_prefix="/<lang>/dashboard")
 
 MAX_ID = 2**31 - 1  # ids are 32-bit columns on PostgreSQL; a larger number in a URL is no page
 
-Result = TypeVar("Result")
 
 
 @bp.before_request
@@ -172,21 +170,6 @@ def posting_in_reach(posting_id: int) -> Posting:
     if not current_user.is_coordinator and posting.organisation_id != current_user.organisation_id:
         abort(404)
     return posting
-
-
-def commit(change: Callable[[], Result]) -> Result:
-    """Run one service call and commit it; a refusal rolls back and answers 403. InvalidData passes."""
-    session = get_session()
-    try:
-        result = change()
-        session.commit()
-    except PermissionDenied:
-        session.rollback()
-        abort(403)
-    except Exception:
-        session.rollback()
-        raise
-    return result
 
 
 def back_to_list() -> str:

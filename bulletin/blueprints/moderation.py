@@ -21,6 +21,7 @@ from bulletin.blueprints import desk_presenters, query_args
 from bulletin.blueprints.dashboard import MAX_ID
 from bulletin.blueprints.desk_forms import HideForm, MessageForm, SuspendForm
 from bulletin.blueprints.presenters import page_nav
+from bulletin.blueprints.transactions import commit
 from bulletin.db import get_session
 from bulletin.forms import RejectForm
 from bulletin.mail import send_mail_or_log
@@ -227,19 +228,12 @@ def dashboard_context():
 
 def decide(change: Callable[[], Result]) -> tuple[bool, Result | None]:
     """Run one service call and commit it; a refused change rolls back and its reasons are flashed."""
-    session = get_session()
     try:
-        result = change()
-        session.commit()
+        return True, commit(change)
     except InvalidData as error:
-        session.rollback()
         for message in error.errors.values():
             flash(str(message), "error")
         return False, None
-    except Exception:
-        session.rollback()
-        raise
-    return True, result
 
 
 def tell_members(organisation: Organisation, subject: str, template: str, **context) -> int:

@@ -6,10 +6,8 @@ translation is published at once or waits for review is BULLETIN_TRANSLATION_REV
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
-from typing import TypeVar
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_date, format_number
@@ -24,19 +22,19 @@ from bulletin.blueprints import query_args
 from bulletin.blueprints.dashboard import MAX_ID
 from bulletin.blueprints.moderation import coordinator_required
 from bulletin.blueprints.presenters import Text, page_nav, text
+from bulletin.blueprints.transactions import commit
 from bulletin.db import get_session
 from bulletin.forms import REQUIRED, STRIP, TOO_LONG, show_service_errors
 from bulletin.i18n import isolate
 from bulletin.models import Organisation, Posting, TranslationDraft
 from bulletin.services import clock, organisations, postings, translations
-from bulletin.services.errors import InvalidData, NotFound, PermissionDenied
+from bulletin.services.errors import InvalidData, NotFound
 from bulletin.services.pagination import Page
 from bulletin.taxonomy import LANGUAGE_BY_CODE, Language
 from bulletin.web import error_title
 
 bp = Blueprint("translate", __name__, url_prefix="/<lang>/translate")
 
-Result = TypeVar("Result")
 
 
 def translator_required(view):
@@ -243,21 +241,6 @@ def target_language(language: str) -> str:
     if not translations.can_translate(current_user, language):
         abort(403)
     return language
-
-
-def commit(change: Callable[[], Result]) -> Result:
-    """Run one service call and commit it; a refusal rolls back and answers 403. InvalidData passes."""
-    session = get_session()
-    try:
-        result = change()
-        session.commit()
-    except PermissionDenied:
-        session.rollback()
-        abort(403)
-    except Exception:
-        session.rollback()
-        raise
-    return result
 
 
 def review_mode() -> str:
