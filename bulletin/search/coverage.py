@@ -17,6 +17,9 @@ TITLE_SHARE = 0.75  # the title's part of the score; the description has the res
 RARITY_POWER = 1
 ATTRIBUTE_WEIGHT = 0.5  # for whom or how, not what: see index.Aspect
 TITLE_MINIMUM = 0.2  # the share of the title's aspects a text must cover to count at all
+COMMON_WORD_SHARE = 0.05  # a word the lexicon does not know, in more postings than this, ...
+COMMON_WORD_WEIGHT = 0.5  # ... counts at this weight: it says how or for whom ("years", "size")
+COMMON_WORD_POSTINGS = 10  # and in at least this many: on a small board every word is in a large share
 
 
 class Rarity:
@@ -54,7 +57,20 @@ class Rarity:
         as its rarest term. Squared, so the rare thing a posting is about outweighs the words around it."""
         concepts = [key for key in aspect.keys if key[0] == "c"]  # (a category only comes with them)
         value = max(self.of(key) for key in (concepts or aspect.keys)) ** RARITY_POWER
+        if self.common_word(aspect):
+            return value * COMMON_WORD_WEIGHT
         return value * ATTRIBUTE_WEIGHT if aspect.attribute else value
+
+    def common_word(self, aspect: Aspect) -> bool:
+        """A word the lexicon does not know but many postings use ("years", "size", "used") says how or for
+        whom rather than what, like an attribute; a rare unknown word ("wedding") keeps its full weight."""
+        if any(key[0] == "c" for key in aspect.keys):
+            return False
+        terms = [key for key in aspect.keys if key[0] == "t"]
+        if not terms or self.total < COMMON_WORD_POSTINGS:
+            return False
+        least = min(self.share(key) for key in terms) * self.total
+        return least >= max(COMMON_WORD_SHARE * self.total, COMMON_WORD_POSTINGS)
 
 
 def features_of(candidate: dict, lexicon) -> dict[tuple[str, str], float]:

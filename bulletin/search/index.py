@@ -244,7 +244,8 @@ class DocumentMaker:
                 if not unit or unit[0].isdigit():
                     continue  # a stopword or a bare number
                 keys = keys_at.setdefault(joined.get(position, position), {})
-                keys[("t", unit[0])] = 1.0
+                strength = PART_WEIGHT if position in joined else 1.0  # a phrase's later words: a part
+                keys[("t", unit[0])] = max(keys.get(("t", unit[0]), 0.0), strength)
                 for part in unit[1:]:
                     keys.setdefault(("t", part), PART_WEIGHT)
             for position, keys in keys_at.items():

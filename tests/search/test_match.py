@@ -76,3 +76,40 @@ def test_the_limit_cuts_the_list(make_posting):
     request = make_posting(title="Kinderwagen gesucht", type="request")
     assert len(matched(request, limit=2)) == 2
     assert len(matched(request)) == 4
+
+
+class _Counts:
+    """A searcher stand-in: 200 postings, "gebraucht" in 40 of them, "hochzeit" in one."""
+
+    def __init__(self, total=200):
+        self.total = total
+
+    def doc_count_all(self):
+        return self.total
+
+    def doc_frequency(self, field, text):
+        return {"gebraucht": 40, "hochzeit": 1}.get(text, 0)
+
+
+def test_a_common_word_the_lexicon_does_not_know_counts_like_an_attribute():
+    from bulletin.search.coverage import COMMON_WORD_WEIGHT, Rarity
+    from bulletin.search.index import Aspect
+
+    rarity = Rarity(_Counts())
+    common = Aspect("title", {("t", "gebraucht"): 1.0})
+    rare = Aspect("title", {("t", "hochzeit"): 1.0})
+    named = Aspect("title", {("t", "gebraucht"): 1.0, ("c", "used"): 1.0})
+    assert rarity.of_aspect(common) == rarity.of(("t", "gebraucht")) * COMMON_WORD_WEIGHT
+    assert rarity.of_aspect(rare) == rarity.of(("t", "hochzeit"))  # a rare word keeps blocking
+    assert not rarity.common_word(named)  # a word the lexicon knows is read through its concept
+    assert not Rarity(_Counts(total=8)).common_word(common)  # a small board proves nothing
+
+
+def test_a_phrase_s_later_word_covers_its_aspect_only_as_a_part(make_posting):
+    from bulletin.search.index import PART_WEIGHT
+
+    request = make_posting(title={"fr": "Lit d'enfant"}, type="request")
+    aspects = [aspect for aspect in get_search().maker.aspects(request) if aspect.field == "title"]
+    (phrase,) = [aspect for aspect in aspects if ("c", "bed-child") in aspect.keys]
+    terms = {text: strength for (kind, text), strength in phrase.keys.items() if kind == "t"}
+    assert max(terms.values()) == 1.0 and min(terms.values()) == PART_WEIGHT
