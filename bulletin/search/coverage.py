@@ -89,9 +89,12 @@ def features_of(candidate: dict, lexicon) -> dict[tuple[str, str], float]:
     return features
 
 
-def coverage(aspects: list[Aspect], features: dict[tuple[str, str], float],
-             rarity: Rarity) -> tuple[float, list[tuple[str, str]]]:
-    """How much of ``aspects`` the features cover (0 to 1), and the keys that covered them."""
+def coverage(aspects: list[Aspect], features: dict[tuple[str, str], float], rarity: Rarity,
+             words_mean_concepts: bool = False) -> tuple[float, list[tuple[str, str]]]:
+    """How much of ``aspects`` the features cover (0 to 1), and the keys that covered them.
+
+    With ``words_mean_concepts`` (matching: aspects read from a posting's own text), a shared word that
+    names concepts counts no more than the commonest of them; a search word stays what was typed."""
     totals = {"title": 0.0, "body": 0.0}
     covered = {"title": 0.0, "body": 0.0}
     keys: list[tuple[float, tuple[str, str]]] = []
@@ -99,11 +102,16 @@ def coverage(aspects: list[Aspect], features: dict[tuple[str, str], float],
         weight = rarity.of_aspect(aspect)
         totals[aspect.field] += weight
         best, best_key = 0.0, None
+        # A word that names concepts means no more than its commonest one: sharing the bare word (a
+        # translation's "help") without the thing it names with it covers the aspect only that far.
+        meanings = [rarity.of(key) for key in aspect.keys if key[0] == "c"]
+        word_cap = min(meanings) if meanings and words_mean_concepts else math.inf
         for key, strength in aspect.keys.items():
             if key not in features:
                 continue
             # Sharing only the commoner meaning of a word ("child" of "children's bicycle") covers it partly.
-            share = min(1.0, rarity.of(key) ** RARITY_POWER / rarity.of_aspect(aspect))
+            telling = min(rarity.of(key), word_cap) if key[0] == "t" else rarity.of(key)
+            share = min(1.0, telling ** RARITY_POWER / rarity.of_aspect(aspect))
             value = strength * features[key] * share
             if value > best:
                 best, best_key = value, key

@@ -71,7 +71,7 @@ def _reasons(keys: list[tuple[str, str]]) -> list[Reason]:
 def score(source: Posting, aspects: list[Aspect], candidate: dict, rarity: Rarity,
           lexicon) -> tuple[float, list[Reason]]:
     """How well ``candidate`` (a stored index document) fits ``source``, and why."""
-    value, keys = coverage(aspects, features_of(candidate, lexicon), rarity)
+    value, keys = coverage(aspects, features_of(candidate, lexicon), rarity, words_mean_concepts=True)
     if value < MIN_COVERAGE or not keys:
         return value, []
     reasons = _reasons(keys)

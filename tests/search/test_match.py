@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from bulletin.search import get_search
+from bulletin.search.index import Aspect
 from bulletin.search.match import THRESHOLD, matches_for
 
 
@@ -113,3 +116,29 @@ def test_a_phrase_s_later_word_covers_its_aspect_only_as_a_part(make_posting):
     (phrase,) = [aspect for aspect in aspects if ("c", "bed-child") in aspect.keys]
     terms = {text: strength for (kind, text), strength in phrase.keys.items() if kind == "t"}
     assert max(terms.values()) == 1.0 and min(terms.values()) == PART_WEIGHT
+
+
+class _Board:
+    """A board of 100 postings: "hilfe" is in 60 of them, "moebel" in 2, the word "yardim" in 2."""
+
+    def doc_count_all(self):
+        return 100
+
+    def doc_frequency(self, field, text):
+        return {"hilfe": 60, "moebel": 2, "yardim": 2}.get(text, 0)
+
+
+def test_a_shared_word_counts_no_more_than_the_commonest_thing_it_names():
+    from bulletin.search.coverage import Rarity, coverage
+
+    rarity = Rarity(_Board())
+    # One word of a request naming "help" and "furniture"; the offer shares the bare word only.
+    asked = [Aspect("title", {("t", "yardim"): 1.0, ("c", "hilfe"): 1.0, ("c", "moebel"): 1.0})]
+    offered = {("t", "yardim"): 1.0}
+    as_word, _keys = coverage(asked, offered, rarity)
+    as_meaning, _keys = coverage(asked, offered, rarity, words_mean_concepts=True)
+    assert as_word == 1.0  # a search word is what was typed
+    assert as_meaning == pytest.approx(rarity.of(("c", "hilfe")) / rarity.of(("c", "moebel")))
+    assert as_meaning < 0.5
+    # The thing itself still covers it fully.
+    assert coverage(asked, {("c", "moebel"): 1.0}, rarity, words_mean_concepts=True)[0] == 1.0
