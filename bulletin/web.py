@@ -26,6 +26,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from bulletin import i18n
+from bulletin.blueprints.query_args import InvalidArgument
 from bulletin.db import get_session
 from bulletin.extensions import login_manager
 from bulletin.models import User
@@ -212,6 +213,10 @@ def _init_errors(app: Flask) -> None:
         return render_error(
             400, _l("Your form was open too long or came from elsewhere. Please send it again.")
         )
+
+    @app.errorhandler(InvalidArgument)
+    def invalid_argument(error: InvalidArgument):
+        return render_error(400, error.description)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -30,7 +30,6 @@ from bulletin.services import accounts, audit_log, clock, moderation, organisati
 from bulletin.services.errors import InvalidData
 from bulletin.services.pagination import paginate
 from bulletin.taxonomy import LANGUAGE_BY_CODE, ORGANISATION_STATUSES, ORGANISATION_TYPES
-from bulletin.web import error_title
 
 Result = TypeVar("Result")
 
@@ -49,11 +48,6 @@ def coordinator_required(view):
         return view(*args, **kwargs)
 
     return guarded
-
-
-@bp.errorhandler(query_args.InvalidArgument)
-def invalid_argument(error: query_args.InvalidArgument):
-    return render_template("error.html", code=400, title=error_title(400), message=error.description), 400
 
 
 # What the pages show ---------------------------------------------------------------------------------

@@ -50,18 +50,12 @@ from bulletin.taxonomy import (
     LANGUAGE_BY_CODE,
     ORGANISATION_TYPES,
 )
-from bulletin.web import error_title
 
 bp = Blueprint("printing", __name__, url_prefix="/<lang>")
 
 PDF_MAX_AGE = 300  # seconds: a closed posting's notice stops being served soon after
 PDF_LIMIT = "30 per minute"  # building a PDF takes a second of a worker; cached ones are cheap
 MAX_VALUES = 40  # more values than this in one query parameter is no request a page makes
-
-
-@bp.errorhandler(query_args.InvalidArgument)
-def invalid_argument(error: query_args.InvalidArgument):
-    return render_template("error.html", code=400, title=error_title(400), message=error.description), 400
 
 
 @bp.app_template_global()

@@ -34,7 +34,6 @@ from bulletin.taxonomy import (
     POSTING_TYPE_PLURALS,
     POSTING_TYPES,
 )
-from bulletin.web import error_title
 
 bp = Blueprint("public", __name__, url_prefix="/<lang>")
 
@@ -43,11 +42,6 @@ MATCHES_ON_PAGE = 10
 MAX_QUERY_LENGTH = 200
 MAX_DATABASE_ID = 2**31 - 1  # larger numbers overflow the id column; no such posting exists
 TYPE_CHOICES = (*POSTING_TYPES, "all")
-
-
-@bp.errorhandler(query_args.InvalidArgument)
-def invalid_argument(error: query_args.InvalidArgument):
-    return render_template("error.html", code=400, title=error_title(400), message=error.description), 400
 
 
 def _per_page() -> int:

@@ -31,7 +31,6 @@ from bulletin.services import clock, organisations, postings, translations
 from bulletin.services.errors import InvalidData, NotFound
 from bulletin.services.pagination import Page
 from bulletin.taxonomy import LANGUAGE_BY_CODE, Language
-from bulletin.web import error_title
 
 bp = Blueprint("translate", __name__, url_prefix="/<lang>/translate")
 
@@ -49,11 +48,6 @@ def translator_required(view):
         return view(*args, **kwargs)
 
     return guarded
-
-
-@bp.errorhandler(query_args.InvalidArgument)
-def invalid_argument(error: query_args.InvalidArgument):
-    return render_template("error.html", code=400, title=error_title(400), message=error.description), 400
 
 
 # Forms --------------------------------------------------------------------------------------------------
