@@ -48,6 +48,19 @@ RELATED_WEIGHT = 0.4  # how far a concept of the same lexicon category stands in
 SIGNATURE_TERMS = 80  # how many of a posting's terms its stored signature keeps
 
 
+def add_concept_keys(keys: dict[tuple[str, str], float], lexicon, concept: str, weight: float) -> None:
+    """Add what covers ``concept`` to an aspect's keys, keeping the strongest weight of each key:
+    the concept itself, its broader and narrower neighbours, and (partly) any concept of its category."""
+    keys[("c", concept)] = max(keys.get(("c", concept), 0.0), weight)
+    for key, strength in lexicon.related_keys(concept, weight).items():
+        if strength > keys.get(key, 0.0):
+            keys[key] = strength
+    category = lexicon.category(concept)
+    # A neighbour of the same kind (a buggy for a pram) covers it partly; "other" is no kind.
+    if category and category != "other":
+        keys[("k", category)] = max(keys.get(("k", category), 0.0), RELATED_WEIGHT * weight)
+
+
 class TermsField(FieldType):
     """A field of terms we analysed ourselves: a mapping of term to weight (or a list of terms).
 
@@ -250,15 +263,7 @@ class DocumentMaker:
                     keys.setdefault(("t", part), PART_WEIGHT)
             for position, keys in keys_at.items():
                 for concept, weight in covering.get(position, {}).items():
-                    keys[("c", concept)] = max(keys.get(("c", concept), 0.0), weight)
-                    for key, strength in self.lexicon.related_keys(concept, weight).items():
-                        if strength > keys.get(key, 0.0):
-                            keys[key] = strength
-                    category = self.lexicon.category(concept)
-                    # A neighbour of the same kind (a buggy for a pram) covers it partly; "other" is no kind.
-                    if category and category != "other":
-                        related = RELATED_WEIGHT * weight
-                        keys[("k", category)] = max(keys.get(("k", category), 0.0), related)
+                    add_concept_keys(keys, self.lexicon, concept, weight)
                 concepts = covering.get(position, {})
                 attribute = bool(concepts) and not any(self.lexicon.category(concept) for concept in concepts)
                 name = (field, min(keys))

@@ -24,7 +24,7 @@ from whoosh.scoring import BM25F
 
 from bulletin.search.analysis import RAW_WORD, WORD, normalise, query_languages
 from bulletin.search.coverage import Rarity, coverage, features_of
-from bulletin.search.index import RELATED_WEIGHT, Aspect, date_number
+from bulletin.search.index import Aspect, add_concept_keys, date_number
 from bulletin.search.lexicon import NARROWER_PREFIX, NARROWER_WEIGHT
 from bulletin.services import clock
 
@@ -178,13 +178,7 @@ class Planner:
     def _aspect(self, variants: dict[str, float], concepts: dict[str, float], attribute: bool) -> Aspect:
         keys: dict[tuple[str, str], float] = {("t", term): boost for term, boost in variants.items()}
         for concept, weight in concepts.items():
-            keys[("c", concept)] = max(keys.get(("c", concept), 0.0), weight)
-            for key, strength in self.lexicon.related_keys(concept, weight).items():
-                if strength > keys.get(key, 0.0):
-                    keys[key] = strength
-            category = self.lexicon.category(concept)
-            if category and category != "other":
-                keys[("k", category)] = max(keys.get(("k", category), 0.0), RELATED_WEIGHT * weight)
+            add_concept_keys(keys, self.lexicon, concept, weight)
         return Aspect("title", keys, attribute)
 
     def correct(self, word: str) -> str | None:
