@@ -29,28 +29,27 @@ class Rarity:
         self.searcher = searcher
         self.total = searcher.doc_count_all()
         self._cache: dict[tuple[str, str], float] = {}
+        self._frequencies: dict[tuple[str, str], int] = {}
+
+    def frequency(self, key: tuple[str, str]) -> int:
+        """How many documents have the concept, lexicon category or term."""
+        found = self._frequencies.get(key)
+        if found is None:
+            kind, text = key
+            field = {"c": "concepts", "n": "concepts", "k": "category"}.get(kind, "text")
+            text = NARROWER_PREFIX + text if kind == "n" else text
+            found = self._frequencies[key] = self.searcher.doc_frequency(field, text)
+        return found
 
     def of(self, key: tuple[str, str]) -> float:
         value = self._cache.get(key)
         if value is None:
-            kind, text = key
-            if kind == "c":
-                frequency = self.searcher.doc_frequency("concepts", text)
-            elif kind == "n":
-                frequency = self.searcher.doc_frequency("concepts", NARROWER_PREFIX + text)
-            elif kind == "k":
-                frequency = self.searcher.doc_frequency("category", text)
-            else:
-                frequency = self.searcher.doc_frequency("text", text)
-            value = self._cache[key] = math.log(1 + (self.total + 1) / (frequency + 1))
+            value = self._cache[key] = math.log(1 + (self.total + 1) / (self.frequency(key) + 1))
         return value
 
     def share(self, key: tuple[str, str]) -> float:
         """The share of the index's documents that have this key."""
-        kind, text = key
-        field = {"c": "concepts", "n": "concepts", "k": "category"}.get(kind, "text")
-        text = NARROWER_PREFIX + text if kind == "n" else text
-        return self.searcher.doc_frequency(field, text) / max(self.total, 1)
+        return self.frequency(key) / max(self.total, 1)
 
     def of_aspect(self, aspect: Aspect) -> float:
         """A word that names concepts is as telling as its rarest concept (what it means), another word

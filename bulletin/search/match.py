@@ -27,7 +27,7 @@ from bulletin.models import Posting
 from bulletin.search.coverage import Rarity, coverage, features_of
 from bulletin.search.index import Aspect
 from bulletin.search.lexicon import NARROWER_PREFIX
-from bulletin.search.query import WEIGHTING, _visible
+from bulletin.search.query import searcher_cache
 from bulletin.services import clock
 
 CANDIDATES = 30
@@ -127,14 +127,11 @@ def matches_for(search, posting: Posting, *, limit: int = 10, today: date | None
         candidates = _candidate_query(aspects, rarity, search.lexicon)
         if candidates is None:
             return []
-        allowed = _visible(search, searcher, today)
-        if not allowed:  # nothing is listed (and Whoosh reads an empty filter as none)
-            return []
-        searcher.weighting = WEIGHTING
-        results = searcher.search(wq.And([candidates, wq.Term("type", other_type)]), limit=CANDIDATES,
-                                  filter=allowed)
-        for hit in results:
-            fields = hit.fields()
+        cache = searcher_cache(search, searcher, today)
+        scores, matched = cache.view.evaluate(wq.And([candidates, wq.Term("type", other_type)]))
+        best = cache.view.best(scores, matched & cache.visible, CANDIDATES)
+        for _score, docnum in best:
+            fields = searcher.stored_fields(docnum)
             if fields["id"] == str(posting.id):
                 continue
             value, reasons = score(posting, aspects, fields, rarity, search.lexicon)

@@ -12,13 +12,12 @@ are found: expiry is checked here, against today, so a posting expires without a
 
 from __future__ import annotations
 
-import heapq
 import math
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+import numpy as np
 from whoosh import query as wq
 from whoosh.scoring import BM25F
 
@@ -26,6 +25,7 @@ from bulletin.search.analysis import RAW_WORD, WORD, normalise, query_languages
 from bulletin.search.coverage import Rarity, coverage, features_of
 from bulletin.search.index import Aspect, add_concept_keys, date_number
 from bulletin.search.lexicon import NARROWER_PREFIX, NARROWER_WEIGHT
+from bulletin.search.scoring import ArrayCache, ScoringView
 from bulletin.services import clock
 
 MAX_WORDS = 12  # a query's first words count; the rest of a pasted text does not
@@ -229,50 +229,37 @@ def filter_query(filters: Filters) -> list[wq.Query]:
 
 
 class SearcherCache:
-    """What is computed once per searcher (an index generation) and day, not per query: the document
-    numbers of listed, unexpired postings, and the columns facets and ordering read."""
+    """What is computed once per searcher (an index generation) and day, not per query: the arrays the
+    query is scored on (scoring.py) and the mask of listed, unexpired postings."""
 
     def __init__(self) -> None:
         self._key = None
-        self.visible: set[int] = set()
-        self.columns: dict[str, list] = {}
+        self.view: ScoringView | None = None
+        self.visible: np.ndarray = np.zeros(0, dtype=bool)
 
-    def get(self, searcher, today: date) -> SearcherCache:
+    def get(self, arrays: ArrayCache, searcher, today: date) -> SearcherCache:
         key = (id(searcher), searcher.reader().generation(), today)
         if key != self._key:
-            public = set(searcher.docs_for_query(wq.Term("public", "1")))
-            expired = set(searcher.docs_for_query(
-                wq.NumericRange("valid_until", 0, date_number(today) - 1)
-            ))
-            self.visible, self.columns, self._key = public - expired, {}, key
+            view = arrays.view(searcher, WEIGHTING)
+            expired = view.numeric_range("valid_until", 0, date_number(today) - 1, today)
+            self.visible = view.mask("public", "1") & view.live() & ~expired
+            self.view, self._key = view, key
         return self
 
-    def column(self, searcher, name: str) -> list:
-        values = self.columns.get(name)
-        if values is None:
-            values = self.columns[name] = list(searcher.reader().column_reader(name))
-        return values
 
-
-def _cache(search, searcher, today: date) -> SearcherCache:
+def searcher_cache(search, searcher, today: date) -> SearcherCache:
+    """The arrays and visible postings of ``searcher`` (call with the searcher lock held)."""
     cache = getattr(search, "_searcher_cache", None)
     if cache is None:
         cache = search._searcher_cache = SearcherCache()
-    return cache.get(searcher, today)
+        search._array_cache = ArrayCache()
+    return cache.get(search._array_cache, searcher, today)
 
 
-def _visible(search, searcher, today: date) -> set[int]:
-    return _cache(search, searcher, today).visible
-
-
-def _facet_counts(cache: SearcherCache, searcher, docs: set[int]) -> dict[str, list[tuple[str, int]]]:
-    facets = {}
-    for name in FACETS:
-        values = cache.column(searcher, name)
-        counts = Counter(values[doc] for doc in docs)
-        facets[name] = sorted(((value, count) for value, count in counts.items() if value),
-                              key=lambda item: (-item[1], item[0]))
-    return facets
+def _facet_counts(view: ScoringView, documents: np.ndarray) -> dict[str, list[tuple[str, int]]]:
+    return {name: sorted(((value, count) for value, count in view.counts(name, documents) if value),
+                         key=lambda item: (-item[1], item[0]))
+            for name in FACETS}
 
 
 def search_postings(search, text: str | None, filters: Filters = Filters(), *, page: int = 1,
@@ -285,46 +272,42 @@ def search_postings(search, text: str | None, filters: Filters = Filters(), *, p
         if searcher is None:
             return SearchResult([], 0, page, per_page, {}, set(), None, False)
         plan = Planner(search, searcher, reader_language).plan(raw_words)
-        cache = _cache(search, searcher, today)
-        allowed = cache.visible
-        if not allowed:  # (Whoosh reads an empty filter as no filter at all)
+        cache = searcher_cache(search, searcher, today)
+        view = cache.view
+        if not cache.visible.any():
             return SearchResult([], 0, page, per_page, {}, plan.terms, None, not plan.is_empty)
         restrictions = filter_query(filters)
-        # Every match, unscored (cheap): the total and the facet counts.
         if plan.is_empty:
-            docs = set(searcher.docs_for_query(wq.And(restrictions))) & allowed if restrictions else allowed
+            docs = cache.visible.copy()
+            for restriction in restrictions:
+                docs &= view.mask(restriction.fieldname, restriction.text)
+            ranked = [(int(fields["id"]), fields["key"], 0.0) for fields in
+                      (searcher.stored_fields(doc) for doc in view.newest(docs, page * per_page))]
         else:
-            matching = wq.And([wq.Or(plan.clauses), *restrictions]) if restrictions else wq.Or(plan.clauses)
-            docs = set(searcher.docs_for_query(matching)) & allowed
-        if plan.is_empty:
-            created = cache.column(searcher, "created")
-            newest = heapq.nlargest(page * per_page, docs, key=lambda doc: (created[doc], doc))
-            ranked = [(int(fields["id"]), fields["key"], 0.0)
-                      for fields in (searcher.stored_fields(doc) for doc in newest)]
-        else:
-            # The best ones, scored (Whoosh skips what cannot reach the top), then ordered by coverage.
+            # Every match scored at once (scoring.py); the best ones are ordered again by coverage.
             # (The type field has no lengths, so its term scores its boost alone: a constant bonus.)
             main = wq.AndMaybe(wq.Or(plan.clauses), wq.Term("type", "offer", boost=OFFER_BONUS))
             final = wq.And([main, *restrictions]) if restrictions else main
-            searcher.weighting = WEIGHTING
-            results = searcher.search(final, limit=max(page * per_page, RERANKED), filter=allowed)
-            ranked = _reranked(search, searcher, plan, results)
+            scores, matched = view.evaluate(final)
+            docs = matched & cache.visible
+            best = view.best(scores, docs, max(page * per_page, RERANKED))
+            ranked = _reranked(search, searcher, plan, best)
         start = (page - 1) * per_page
         hits = [Hit(*item) for item in ranked[start:start + per_page]]
-        facets = _facet_counts(cache, searcher, docs) if with_facets else {}
+        facets = _facet_counts(view, docs) if with_facets else {}
         suggestion = None
         if plan.corrections:
             suggestion = " ".join(plan.corrections.get(word, word) for word in plan.words)
-        return SearchResult(hits, len(docs), page, per_page, facets, plan.terms, suggestion,
+        return SearchResult(hits, int(docs.sum()), page, per_page, facets, plan.terms, suggestion,
                             has_words=not plan.is_empty, concepts=set(plan.concepts))
 
 
-def _reranked(search, searcher, plan: QueryPlan, results) -> list[tuple[int, str, float]]:
+def _reranked(search, searcher, plan: QueryPlan,
+              best: list[tuple[float, int]]) -> list[tuple[int, str, float]]:
     """The best BM25F results ordered by how much of the query they cover (the measure matching uses:
     concepts, rarity, neighbours of the same kind), offers first among equals, then BM25F, then newest."""
     rarity, lexicon = Rarity(searcher), search.lexicon
-    # (results.top_n, not iterating results: that would count every match again.)
-    top = [(score, searcher.stored_fields(docnum)) for score, docnum in results.top_n]
+    top = [(score, searcher.stored_fields(docnum)) for score, docnum in best]
     best = max((score for score, _fields in top[:RERANKED]), default=0.0) or 1.0
     keyed = []
     for score, fields in top[:RERANKED]:
