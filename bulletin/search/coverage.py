@@ -73,7 +73,8 @@ class Rarity:
 
 
 def features_of(candidate: dict, lexicon) -> dict[tuple[str, str], float]:
-    """What a stored index document has: its concepts, their lexicon categories, its terms."""
+    """What a stored index document has: its concepts, their lexicon categories, what is under them, what
+    its general providers have (see lexicon.PROVIDER_MARK), its terms."""
     signature = Signature.from_stored(candidate.get("signature"))
     features = {("c", concept): weight for concept, weight in signature.concepts.items()}
     for concept, weight in signature.concepts.items():
@@ -84,6 +85,12 @@ def features_of(candidate: dict, lexicon) -> dict[tuple[str, str], float]:
             value = weight * NARROWER_WEIGHT ** (depth - 1)
             if value > features.get(("n", parent), 0.0):
                 features[("n", parent)] = value
+    for concept, weight in signature.concepts.items():  # a clothing store has winter jackets too
+        if lexicon.category(concept) != candidate.get("category"):
+            continue  # the place, not what is offered: helping out in a clothing store
+        for provided, share in lexicon.provided(concept).items():
+            if weight * share > features.get(("p", provided), 0.0):
+                features[("p", provided)] = weight * share
     features.update({("t", term): weight for term, weight in signature.terms.items()})
     return features
 
@@ -106,6 +113,9 @@ def coverage(aspects: list[Aspect], features: dict[tuple[str, str], float], rari
         meanings = [rarity.of(key) for key in aspect.keys if key[0] == "c"]
         word_cap = min(meanings) if meanings and words_mean_concepts else math.inf
         for key, strength in aspect.keys.items():
+            provided = features.get(("p", key[1]), 0.0) if key[0] == "c" else 0.0
+            if provided * strength > best:  # a general provider has every kind of it, however rare
+                best, best_key = provided * strength, key
             if key not in features:
                 continue
             # Sharing only the commoner meaning of a word ("child" of "children's bicycle") covers it partly.

@@ -42,6 +42,11 @@ BROADER_WEIGHT = 0.5
 NARROWER_WEIGHT = 0.6
 NARROWER_PREFIX = ">"  # the index term of "something under this concept": ">furniture" for a sofa
 MAX_DEPTH = 4
+# A ``broader`` id written with this mark makes the concept a *general provider* of it: a place or service
+# that has every kind of that thing ("*clothing" for a clothing store: jackets, coats, shoes, baby clothes).
+# Its offer covers a request for any concept under it at PROVIDER_WEIGHT, however rare or deep that is.
+PROVIDER_MARK = "*"
+PROVIDER_WEIGHT = 0.5
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,7 @@ class Concept:
     category: str | None
     words: dict[str, tuple[str, ...]]  # language -> words and phrases as written in the file
     broader: tuple[str, ...] = ()  # the more general concepts this one is a kind of
+    provides: tuple[str, ...] = ()  # the broader concepts it is a general provider of (see PROVIDER_MARK)
 
 
 @dataclass
@@ -117,6 +123,22 @@ class Lexicon:
         if self.has_narrower(concept_id):
             keys[("n", concept_id)] = weight * NARROWER_WEIGHT
         return keys
+
+    def provided(self, concept_id: str) -> dict[str, float]:
+        """What an offer naming ``concept_id`` stands for as a general provider: every concept under the
+        ones it provides (and those themselves), each at PROVIDER_WEIGHT."""
+        cache = self.__dict__.setdefault("_provided", {})
+        found = cache.get(concept_id)
+        if found is None:
+            concept = self.concepts.get(concept_id)
+            targets = set(concept.provides) if concept else set()
+            found = {}
+            if targets:
+                for other in self.concepts:
+                    if other in targets or targets & self.ancestors(other).keys():
+                        found[other] = PROVIDER_WEIGHT
+            cache[concept_id] = found
+        return found
 
     def category(self, concept_id: str) -> str | None:
         concept = self.concepts.get(concept_id)
@@ -233,9 +255,11 @@ def build(rows: list[dict[str, str]]) -> Lexicon:
             continue
         words = {code: tuple(split_cell(row.get(code, ""))) for code in LANGUAGE_CODES}
         category = row.get("category") or None
-        broader = tuple(split_cell(row.get("broader", "")))
+        links = split_cell(row.get("broader", ""))
+        broader = tuple(link.removeprefix(PROVIDER_MARK) for link in links)
+        provides = tuple(link.removeprefix(PROVIDER_MARK) for link in links if link.startswith(PROVIDER_MARK))
         lexicon.concepts[concept_id] = Concept(concept_id, category, {k: v for k, v in words.items() if v},
-                                               broader)
+                                               broader, provides)
         for code, phrases in words.items():
             stop = stopwords(code)
             for phrase in phrases:
@@ -276,7 +300,8 @@ def problems_of(rows: list[dict[str, str]]) -> list[Problem]:
                 problems.append(Problem(line, f"{concept_id}: no {code} word"))
     for row in rows:
         line, concept_id = int(row["_line"]), row["concept"]
-        for parent in split_cell(row.get("broader", "")):
+        for link in split_cell(row.get("broader", "")):
+            parent = link.removeprefix(PROVIDER_MARK)
             if parent not in seen:
                 problems.append(Problem(line, f"{concept_id}: unknown broader concept {parent!r}"))
             elif parent == concept_id:

@@ -175,3 +175,21 @@ def test_broader_concepts_are_followed_transitively_and_checked(tmp_path):
     assert built.has_narrower("clothing") and not built.has_narrower("winter-jacket")
     keys = built.related_keys("jacket", 1.0)
     assert keys == {("c", "clothing"): lexicon.BROADER_WEIGHT, ("n", "jacket"): lexicon.NARROWER_WEIGHT}
+
+
+def test_a_marked_broader_link_makes_a_general_provider(tmp_path):
+    rows, _problems = lexicon.read_rows(write(
+        tmp_path, HEADER, row("clothing", "clothing", de="Kleidung", en="clothes"),
+        row("jacket", "clothing", de="Jacke", en="jacket", broader="clothing"),
+        row("winter-jacket", "clothing", de="Winterjacke", en="winter jacket", broader="jacket"),
+        row("clothing-store", "clothing", de="Kleiderkammer", en="clothing store", broader="*clothing"),
+        row("odd", de="Ding", en="thing", broader="*nowhere"),
+    ))
+    messages = [problem.message for problem in lexicon.problems_of(rows)]
+    assert messages == ["odd: unknown broader concept 'nowhere'"]
+    built = lexicon.build(rows)
+    assert built.ancestors("clothing-store") == {"clothing": 1}  # still a broader link
+    provided = built.provided("clothing-store")
+    assert set(provided) == {"clothing", "jacket", "winter-jacket", "clothing-store"}
+    assert set(provided.values()) == {lexicon.PROVIDER_WEIGHT}
+    assert built.provided("jacket") == {}
