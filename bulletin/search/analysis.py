@@ -66,8 +66,8 @@ _ARABIC_FOLD_TABLE = str.maketrans(_ARABIC_FOLD)
 _EXTRA_STOPWORDS = {
     "de": {"gesucht", "suche", "suchen", "sucht", "biete", "bieten", "ca", "bzw", "gr", "fürs", "ans", "ins",
            "aufs", "vom", "beim", "übers", "möglich", "gern", "gerne", "bitte"},
-    "en": {"wanted", "looking", "need", "needs", "needed", "offer", "offers", "offered", "please", "would",
-           "like", "get"},
+    "en": {"want", "wants", "wanted", "looking", "need", "needs", "needed", "offer", "offers", "offered",
+           "please", "would", "like", "get"},
     "fr": {"cherche", "recherche", "besoin", "pour", "une", "des", "les"},
     "tr": {"için", "ile", "ve", "bir", "arıyoruz", "lazım", "gerekli"},
     "ru": {"нужна", "нужен", "нужно", "нужны", "ищем", "ищу", "для"},

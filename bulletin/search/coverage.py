@@ -17,17 +17,23 @@ TITLE_SHARE = 0.75  # the title's part of the score; the description has the res
 RARITY_POWER = 1
 ATTRIBUTE_WEIGHT = 0.5  # for whom or how, not what: see index.Aspect
 TITLE_MINIMUM = 0.2  # the share of the title's aspects a text must cover to count at all
-COMMON_WORD_SHARE = 0.05  # a word the lexicon does not know, in more postings than this, ...
+COMMON_WORD_SHARE = 0.05  # a word the lexicon does not know, in more of its language's postings than this,
 COMMON_WORD_WEIGHT = 0.5  # ... counts at this weight: it says how or for whom ("years", "size")
-COMMON_WORD_POSTINGS = 10  # and in at least this many: on a small board every word is in a large share
+COMMON_WORD_POSTINGS = 2  # and in at least this many: a word only one posting uses is that posting's own
+LANGUAGE_POSTINGS = 10  # fewer postings in a language say nothing about which of its words are common
 
 
 class Rarity:
-    """How telling a concept or term is: an inverse document frequency over the whole index."""
+    """How telling a concept or term is: an inverse document frequency over the whole index.
 
-    def __init__(self, searcher):
+    With ``language`` (matching: the language of the posting's own text), whether a word is common is
+    judged among the postings that have a text in that language."""
+
+    def __init__(self, searcher, language: str | None = None):
         self.searcher = searcher
         self.total = searcher.doc_count_all()
+        # On a mostly German board every Arabic word is rare; "عمره" (his age) is common among Arabic texts.
+        self.language_total = searcher.doc_frequency("languages", language) if language else self.total
         self._cache: dict[tuple[str, str], float] = {}
         self._frequencies: dict[tuple[str, str], int] = {}
 
@@ -61,15 +67,16 @@ class Rarity:
         return value * ATTRIBUTE_WEIGHT if aspect.attribute else value
 
     def common_word(self, aspect: Aspect) -> bool:
-        """A word the lexicon does not know but many postings use ("years", "size", "used") says how or for
-        whom rather than what, like an attribute; a rare unknown word ("wedding") keeps its full weight."""
+        """A word the lexicon does not know but many postings in its language use ("years", "size", "used")
+        says how or for whom rather than what, like an attribute; a rare unknown word ("wedding") keeps its
+        full weight."""
         if any(key[0] == "c" for key in aspect.keys):
             return False
         terms = [key for key in aspect.keys if key[0] == "t"]
-        if not terms or self.total < COMMON_WORD_POSTINGS:
+        if not terms or self.language_total < LANGUAGE_POSTINGS:
             return False
-        least = min(self.share(key) for key in terms) * self.total
-        return least >= max(COMMON_WORD_SHARE * self.total, COMMON_WORD_POSTINGS)
+        least = min(self.frequency(key) for key in terms)
+        return least >= max(COMMON_WORD_SHARE * self.language_total, COMMON_WORD_POSTINGS)
 
 
 def features_of(candidate: dict, lexicon) -> dict[tuple[str, str], float]:

@@ -246,7 +246,10 @@ class DocumentMaker:
             units = self.analyzer.units(value, text.language)
             covering: dict[int, dict[str, float]] = {}
             joined: dict[int, int] = {}  # a phrase's later words belong to the aspect of its first
+            starts: set[int] = set()  # the first words of phrases
             for concept, weight, positions in self.lexicon.spans(units, text.language):
+                if len(positions) > 1:
+                    starts.add(positions[0])
                 for position in positions:
                     concepts = covering.setdefault(positions[0], {})
                     concepts[concept] = max(concepts.get(concept, 0.0), weight)
@@ -257,7 +260,10 @@ class DocumentMaker:
                 if not unit or unit[0].isdigit():
                     continue  # a stopword or a bare number
                 keys = keys_at.setdefault(joined.get(position, position), {})
-                strength = PART_WEIGHT if position in joined else 1.0  # a phrase's later words: a part
+                # Each word of a phrase is a part of it: sharing "آمادگی" (readiness) of "آمادگی برای امتحان"
+                # (exam preparation) with "ready to ride" bikes is not the exam. The phrase's concept covers
+                # it fully.
+                strength = PART_WEIGHT if position in joined or position in starts else 1.0
                 keys[("t", unit[0])] = max(keys.get(("t", unit[0]), 0.0), strength)
                 for part in unit[1:]:
                     keys.setdefault(("t", part), PART_WEIGHT)

@@ -123,7 +123,7 @@ def matches_for(search, posting: Posting, *, limit: int = 10, today: date | None
     with search.searcher() as searcher:
         if searcher is None:
             return []
-        rarity = Rarity(searcher)
+        rarity = Rarity(searcher, posting.original_language)
         candidates = _candidate_query(aspects, rarity, search.lexicon)
         if candidates is None:
             return []
