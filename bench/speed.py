@@ -192,7 +192,8 @@ def main() -> None:
     parser.add_argument("--postings", type=int, default=10_000)
     parser.add_argument("--queries", type=int, default=200, help="search queries timed (the list repeated)")
     parser.add_argument("--matches", type=int, default=100, help="requests whose matches are timed")
-    parser.add_argument("--procs", type=int, default=2, help="processes writing the index")
+    parser.add_argument("--procs", type=int, default=2,
+                        help="processes reading, analysing and writing the index")
     args = parser.parse_args()
     rng = random.Random(7)
     with tempfile.TemporaryDirectory() as directory:

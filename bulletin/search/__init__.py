@@ -67,16 +67,20 @@ class SearchIndex:
 
     def reset_vocabulary(self) -> None:
         with self._lock:
-            self.analyzer.decompounder.corpus_stems = set()
+            self.analyzer.decompounder.forget_corpus_stems()
             self.analyzer.forget_compounds()
             self._vocabulary_for = None
 
     def learn_texts(self, texts: Iterable[tuple[str, str, str]]) -> None:
         """Learn the words of (language, title, body) texts, before indexing them."""
+        self.learn_stems(self.corpus_stems(texts))
+
+    def corpus_stems(self, texts: Iterable[tuple[str, str, str]]) -> set[str]:
+        """What the decompounder learns from (language, title, body) texts (see learn_stems)."""
         words: set[str] = set()
         for language, title, body in texts:
             words.update(self.analyzer.surface_words(f"{title}\n{body}", language))
-        self._learn(words)
+        return _stems_of(words)
 
     def learn_words(self, postings: Iterable[Posting]) -> None:
         self.learn_texts(
@@ -84,8 +88,10 @@ class SearchIndex:
         )
 
     def _learn(self, words: Iterable[str]) -> None:
-        shortest = Decompounder.MIN_CORPUS_PART
-        stems = {stem(word, "de") for word in words if word.isalpha() and len(word) >= shortest}
+        self.learn_stems(_stems_of(words))
+
+    def learn_stems(self, stems: Iterable[str]) -> None:
+        """Add German stems of the postings' words to what the decompounder splits compounds into."""
         with self._lock:
             before = len(self.analyzer.decompounder.corpus_stems)
             self.analyzer.decompounder.add_corpus_stems(stems)
@@ -116,6 +122,11 @@ class SearchIndex:
             words = [term.decode("utf-8") for term in searcher.reader().lexicon("words")]
         self._learn(words)
         self._vocabulary_for = live
+
+
+def _stems_of(words: Iterable[str]) -> set[str]:
+    shortest = Decompounder.MIN_CORPUS_PART
+    return {stem(word, "de") for word in words if word.isalpha() and len(word) >= shortest}
 
 
 def init_app(app: Flask) -> None:

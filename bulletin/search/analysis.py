@@ -204,6 +204,11 @@ class Decompounder:
         self.corpus_stems: set[str] = set(corpus_stems)
         self._cache: dict[str, tuple[str, ...]] = {}
 
+    def forget_corpus_stems(self) -> None:
+        """Start the postings' vocabulary afresh (the splits it gave go with it)."""
+        self.corpus_stems = set()
+        self._cache.clear()
+
     def add_corpus_stems(self, stems: Iterable[str]) -> None:
         before = len(self.corpus_stems)
         self.corpus_stems.update(stem for stem in stems if len(stem) >= self.MIN_CORPUS_PART)
@@ -265,10 +270,12 @@ class Analyzer:
         self.decompounder = decompounder or Decompounder()
         self._stopwords = {code: stopwords(code) for code in LANGUAGE_CODES}
         self._units: dict[tuple[str, str], tuple[tuple[str, ...], ...]] = {}
+        self.version = 0  # counts the vocabulary's changes: what was analysed before may split differently
 
     def forget_compounds(self) -> None:
         """Drop cached German units after the decompounder's vocabulary has grown."""
         self._units = {key: value for key, value in self._units.items() if key[0] != "de"}
+        self.version += 1
 
     def word_units(self, raw: str, language: str) -> tuple[tuple[str, ...], ...]:
         """The units of one raw word (usually one; NFKC may split a word, a stopword gives an empty unit)."""

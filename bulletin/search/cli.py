@@ -21,7 +21,8 @@ from bulletin.services import clock
 @click.option("--check", is_flag=True,
               help="Only compare index and database; exit 1 listing every difference.")
 @click.option("--procs", type=click.IntRange(1, 8), default=1, show_default=True,
-              help="Processes writing the new index (2 is faster on two or more cores).")
+              help="Processes reading, analysing and writing the new index, from 5,000 postings on "
+                   "(2 is faster on two or more cores).")
 @with_appcontext
 @console_command
 def reindex_command(check: bool, procs: int) -> None:

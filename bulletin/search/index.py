@@ -24,9 +24,11 @@ from collections import Counter
 from collections.abc import Iterable
 from contextlib import contextmanager
 from datetime import date, datetime
+from typing import NamedTuple
 
 from whoosh import index as whoosh_index
 from whoosh.analysis import SpaceSeparatedTokenizer
+from whoosh.codec.whoosh3 import W3PerDocReader
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, FieldType, Schema
 from whoosh.formats import Frequency
 from whoosh.reading import MultiReader, SegmentReader
@@ -46,6 +48,9 @@ TITLE_WEIGHT = 3.0  # a word in the title counts this many times a word in the d
 BODY_CONCEPT_WEIGHT = 0.5  # a concept named only in the description counts half
 RELATED_WEIGHT = 0.4  # how far a concept of the same lexicon category stands in for the one asked for
 SIGNATURE_TERMS = 80  # how many of a posting's terms its stored signature keeps
+TEXT_CACHE_LIMIT = 20_000  # analysed texts a DocumentMaker keeps
+# Texts up to a title's length are kept: descriptions are rarely written twice and would only fill it.
+CACHED_TEXT_LENGTH = 200
 
 
 def add_concept_keys(keys: dict[tuple[str, str], float], lexicon, concept: str, weight: float) -> None:
@@ -116,7 +121,8 @@ def make_schema() -> Schema:
         organisation=ID(stored=True),
         public=ID(stored=True),
         valid_until=NUMERIC(int, bits=32, stored=True),
-        created=NUMERIC(int, bits=64, stored=True, sortable=True),
+        # Only sorted on, never searched by range: one term per document, not sixteen (faster to write).
+        created=NUMERIC(int, bits=64, stored=True, sortable=True, shift_step=64),
         languages=KEYWORD(stored=True),
         original_language=STORED(),
         text=TermsField(),
@@ -153,6 +159,33 @@ def _refreshed(searcher: Searcher) -> Searcher:
     if len(readers) == 1:
         reader._gen = toc.generation
     return Searcher(reader, fromindex=ix)
+
+
+def _remember_missing_length_columns() -> None:
+    """Make a segment's reader remember that a field has no length column.
+
+    Whoosh (whoosh-reloaded 2.7.5) looks for the column file again, with an ``os.stat``, for every posting
+    of a field that has none (unscorable fields: ids, ``words``, the numbers) when it writes a segment:
+    two thirds of the postings, a fifth of a rebuild's time. A segment's files never change once written,
+    so the answer can be kept.
+    """
+    find_reader = W3PerDocReader._cached_reader
+
+    def cached_reader(self, fieldname, column):
+        missing = self.__dict__.setdefault("_bulletin_missing_columns", set())
+        if fieldname in missing:
+            return None
+        reader = find_reader(self, fieldname, column)
+        if reader is None:
+            missing.add(fieldname)
+        return reader
+
+    if not getattr(find_reader, "remembers_missing", False):
+        cached_reader.remembers_missing = True
+        W3PerDocReader._cached_reader = cached_reader
+
+
+_remember_missing_length_columns()
 
 
 def date_number(day: date | None) -> int:
@@ -205,12 +238,39 @@ class Aspect:
         self.attribute = attribute
 
 
+class AnalysedText(NamedTuple):
+    """One text of a posting, analysed: its units, the concepts they name, its words for suggestions."""
+
+    units: list[tuple[str, ...]]
+    concepts: dict[str, float]
+    words: list[str]
+
+
 class DocumentMaker:
     """Postings into index documents, with the analyzer and lexicon of one index."""
 
     def __init__(self, analyzer: Analyzer, lexicon: Lexicon):
         self.analyzer = analyzer
         self.lexicon = lexicon
+        # (language, text) -> (analyzer version, analysis): titles repeat a lot ("Kinderwagen",
+        # "Deutschkurs"), and a rebuild analyses every one of them.
+        self._texts: dict[tuple[str, str], tuple[int, AnalysedText]] = {}
+
+    def analysed(self, text: str, language: str) -> AnalysedText:
+        """The analysis of one text (kept while the vocabulary stays the same; never to be changed)."""
+        key = (language, text)
+        kept = self._texts.get(key)
+        if kept is not None and kept[0] == self.analyzer.version:
+            return kept[1]
+        version = self.analyzer.version  # before analysing: a change meanwhile makes the entry stale
+        units = self.analyzer.units(text, language)
+        found = AnalysedText(units, self.lexicon.match(units, language),
+                             self.analyzer.surface_words(text, language))
+        if len(text) <= CACHED_TEXT_LENGTH:
+            if len(self._texts) >= TEXT_CACHE_LIMIT:
+                self._texts.clear()
+            self._texts[key] = (version, found)
+        return found
 
     def analyse(self, posting: Posting) -> tuple[TermWeights, TermWeights, dict[str, float], list[str]]:
         title, body = TermWeights(), TermWeights()
@@ -223,15 +283,15 @@ class DocumentMaker:
             for field, value, concept_weight in parts:
                 if not value:
                     continue
-                units = self.analyzer.units(value, language)
-                for unit in units:
+                analysed = self.analysed(value, language)
+                for unit in analysed.units:
                     for position, term in enumerate(unit):
                         field.add(term, 1.0 if position == 0 else PART_WEIGHT, counted and position == 0)
-                for concept, weight in self.lexicon.match(units, language).items():
+                for concept, weight in analysed.concepts.items():
                     weight *= concept_weight
                     if weight > concepts.get(concept, 0.0):
                         concepts[concept] = weight
-                words.extend(self.analyzer.surface_words(value, language))
+                words.extend(analysed.words)
         return title, body, concepts, words
 
     def aspects(self, posting: Posting) -> list[Aspect]:

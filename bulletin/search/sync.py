@@ -25,6 +25,7 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import Session
 
 from bulletin.models import Organisation, Posting, PostingText, SearchQueueEntry, utcnow
+from bulletin.search import bulk
 from bulletin.search.index import date_number, fingerprint
 from bulletin.search.locking import LockTimeout
 from bulletin.services import clock
@@ -200,6 +201,7 @@ def rebuild(search, engine: Engine, *, wait: float = 0.0, progress: Callable[[in
     """Build a new index from the database beside the live one and swap it in; returns the postings indexed.
 
     ``wait`` is how long to wait for another rebuild to finish (0: fail at once with RebuildRunning).
+    ``procs`` > 1: that many worker processes write the postings, on a large board (see bulk.py).
     """
     try:
         with search.store.rebuild_lock.held(timeout=wait):
@@ -218,19 +220,11 @@ def _rebuild(search, engine: Engine, progress, procs: int) -> int:
     search.reset_vocabulary()
     ix = search.store.create_generation()
     with Session(engine) as session:
-        # First every word of the board, so compounds split alike whichever posting comes first.
-        search.learn_texts(_texts(session))
         ids = _all_ids(session)
-        writer = _bulk_writer(ix, procs, len(ids))
-        try:
-            for done, posting in enumerate(_postings(session, ids), start=1):
-                writer.add_document(**search.maker.document(posting, today))
-                if progress and done % 1000 == 0:
-                    progress(done, len(ids))
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit()
+        if bulk.worker_count(procs, len(ids)) == 1:  # worker processes learn the words themselves, together
+            # First every word of the board, so compounds split alike whichever posting comes first.
+            search.learn_texts(_texts(session))
+    bulk.write_postings(bulk.Build(search, engine, ix, today), ids, procs, progress)
     # Changes committed while we read: apply them, then make the new index live, under the writer lock.
     with search.store.writer_lock.held(timeout=600), Session(engine) as session:
         rows = session.exec(select(SearchQueueEntry.id, SearchQueueEntry.posting_id)).all()
@@ -244,12 +238,6 @@ def _rebuild(search, engine: Engine, progress, procs: int) -> int:
     if progress:
         progress(len(ids), len(ids))
     return len(ids)
-
-
-def _bulk_writer(ix, procs: int, count: int):
-    if procs > 1 and count >= 5000:
-        return ix.writer(procs=procs, multisegment=True, limitmb=256)
-    return ix.writer(limitmb=256)
 
 
 def ensure_index(search, engine: Engine, wait: float = 600.0) -> None:
