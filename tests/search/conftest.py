@@ -26,6 +26,23 @@ ROWS = [
 ]
 
 
+BROADER_HEADER = "concept\tcategory\tbroader\tde\ten\tar\tfa\tuk\tru\ttr\tfr\tps\tti\tku\tso"
+
+
+@pytest.fixture
+def write_lexicon(tmp_path):
+    """Writes a lexicon file of (concept, category, broader, de, en, ...) rows, the missing cells empty."""
+
+    def write(rows: list[tuple[str, ...]]) -> str:
+        path = tmp_path / "concepts.tsv"
+        columns = BROADER_HEADER.count("\t") + 1
+        lines = [BROADER_HEADER] + ["\t".join(row + ("",) * (columns - len(row))) for row in rows]
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return str(path)
+
+    return write
+
+
 @pytest.fixture
 def lexicon_file(tmp_path):
     path = tmp_path / "concepts.tsv"

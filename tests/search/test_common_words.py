@@ -9,7 +9,6 @@ from bulletin.search.coverage import Rarity
 from bulletin.search.index import Aspect
 from bulletin.search.match import matches_for
 
-HEADER = "concept\tcategory\tbroader\tde\ten\tar\tfa\tuk\tru\ttr\tfr\tps\tti\tku\tso"
 ROWS = [
     ("pram", "baby-children", "", "Kinderwagen", "pram", "عربة أطفال"),
     ("buggy", "baby-children", "pram", "Buggy", "buggy", "عربة خفيفة"),
@@ -19,11 +18,8 @@ ROWS = [
 
 
 @pytest.fixture
-def lexicon_file(tmp_path):
-    path = tmp_path / "concepts.tsv"
-    lines = [HEADER] + ["\t".join(row + ("",) * (15 - len(row))) for row in ROWS]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return str(path)
+def lexicon_file(write_lexicon):
+    return write_lexicon(ROWS)
 
 
 def matches(posting) -> dict[str, float]:

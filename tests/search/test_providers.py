@@ -7,7 +7,6 @@ import pytest
 from bulletin.search import get_search
 from bulletin.search.match import matches_for
 
-HEADER = "concept\tcategory\tbroader\tde\ten\tar\tfa\tuk\tru\ttr\tfr\tps\tti\tku\tso"
 ROWS = [
     ("clothing", "clothing", "", "Kleidung", "clothes|clothing", "ملابس"),
     ("jacket", "clothing", "clothing", "Jacke|Jacken", "jacket", "جاكيت"),
@@ -23,11 +22,8 @@ ROWS = [
 
 
 @pytest.fixture
-def lexicon_file(tmp_path):
-    path = tmp_path / "concepts.tsv"
-    lines = [HEADER] + ["\t".join(row + ("",) * (15 - len(row))) for row in ROWS]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return str(path)
+def lexicon_file(write_lexicon):
+    return write_lexicon(ROWS)
 
 
 @pytest.fixture
