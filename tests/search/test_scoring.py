@@ -133,3 +133,19 @@ def test_a_segment_keeps_its_arrays_while_it_lives_and_drops_them_when_merged_aw
         (_reader, _sub, _offset, arrays), = cache.view(merged, WEIGHTING).leaves
         assert arrays is not before
         assert len(cache._segments) == 1
+
+
+def test_expiry_finds_exactly_the_postings_whose_last_day_has_passed(tmp_path):
+    rng = random.Random(9)
+    ix = whoosh_index.create_in(str(tmp_path), make_schema())
+    days = [20240101 + rng.randrange(0, 12) * 100 + rng.randrange(0, 28) for _ in range(300)] + [99991231]
+    with ix.writer() as writer:
+        for number, day in enumerate(days):
+            writer.add_document(**{**_document(number, rng), "valid_until": day})
+    with ix.searcher() as opened:
+        view = ArrayCache().view(opened, WEIGHTING)
+        for today in (20240101, 20240615, 20241231, 99991231):
+            expired = view.numeric_range("valid_until", 0, today - 1, today)
+            assert set(np.flatnonzero(expired).tolist()) == {
+                doc for doc, day in enumerate(days) if day < today
+            }
