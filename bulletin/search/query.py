@@ -5,7 +5,8 @@ syntax and control characters are just characters), analyse each word in the lan
 allows (the reader's first) and look it up as terms and as concepts. Words the index does not know get
 the closest known word instead (typo tolerance), offered as "did you mean".
 
-Ranking is Whoosh's BM25F over the title (boosted), the description and the concepts. Only postings that
+Ranking is BM25F over the title (boosted), the description and the concepts, computed over arrays of
+the index's postings (scoring.py), then the best are ordered by coverage. Only postings that
 are listed (the ``public`` flag, written from ``Posting.is_listed``) and not past their valid-until date
 are found: expiry is checked here, against today, so a posting expires without a rewrite of the index.
 """
