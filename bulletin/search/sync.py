@@ -189,13 +189,6 @@ def _all_ids(session: Session) -> list[int]:
     return list(session.scalars(select(Posting.id).order_by(Posting.id)))
 
 
-def _postings(session: Session, ids: list[int]) -> Iterator[Posting]:
-    for start in range(0, len(ids), CHUNK):
-        found = _load(session, ids[start:start + CHUNK])
-        yield from (found[posting_id] for posting_id in ids[start:start + CHUNK] if posting_id in found)
-        session.expunge_all()
-
-
 def rebuild(search, engine: Engine, *, wait: float = 0.0, progress: Callable[[int, int], None] | None = None,
             procs: int = 1) -> int:
     """Build a new index from the database beside the live one and swap it in; returns the postings indexed.
@@ -281,7 +274,7 @@ def check(search, engine: Engine, today: date | None = None) -> list[Difference]
     today_number = date_number(today)
     with Session(engine) as session:
         ids = _all_ids(session)
-        for posting in _postings(session, ids):
+        for posting in bulk.posting_rows(session, ids):  # as a rebuild reads them
             stored = indexed.pop(posting.id, None)
             if stored is None:
                 differences.append(Difference(posting.id, posting.key, "missing from the index"))
