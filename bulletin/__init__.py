@@ -82,6 +82,16 @@ def _register_blueprints(app: Flask) -> None:
     from bulletin.blueprints import translate
 
     app.register_blueprint(translate.bp)
+    # Confirming a sign-up's address; the privacy notice, imprint and accessibility statement.
+    from bulletin.blueprints import legal, signup
+
+    for module in (signup, legal):
+        app.register_blueprint(module.bp)
+    # Where an account is signed in, and signing out every other browser; two-step sign-in.
+    from bulletin.blueprints import sign_ins, two_factor
+
+    for module in (sign_ins, two_factor):
+        app.register_blueprint(module.bp)
 
 
 def _register_commands(app: Flask) -> None:

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
@@ -23,7 +23,7 @@ from sqlmodel import select
 from bulletin import exporter, importer
 from bulletin.db import get_session
 from bulletin.models import Organisation
-from bulletin.services import accounts, organisations
+from bulletin.services import accounts, organisations, retention, text_rules
 from bulletin.services.actors import SystemActor
 from bulletin.services.errors import InvalidData
 from bulletin.taxonomy import ROLES
@@ -82,6 +82,14 @@ def _read_text(path: str) -> str:
         ) from error
 
 
+def _write_search_queue() -> None:
+    """Write the imported postings into the search index now, with progress: the commit itself writes no
+    more than a web request may, and a killed import leaves the rest queued for the search worker."""
+    from bulletin.search import cli as search_cli  # imported here: it uses console_command from this module
+
+    search_cli.write_queue()
+
+
 def _echo_counts(result: importer.ImportResult) -> None:
     names = {"organisation": _("Organisations"), "posting": _("Postings")}
     for kind in importer.KINDS:
@@ -94,7 +102,8 @@ def _echo_counts(result: importer.ImportResult) -> None:
 
 def _echo_errors(result: importer.ImportResult) -> None:
     for error in result.errors:
-        click.echo(str(error.describe()), err=True)
+        # Messages may quote the file's values: a control character must not steer the terminal.
+        click.echo(text_rules.shown(str(error.describe())), err=True)
 
 
 @click.command("import-data")
@@ -117,6 +126,7 @@ def import_data_command(file: str, skip_invalid: bool, dry_run: bool) -> None:
         )
     if result.saved:
         session.commit()
+        _write_search_queue()
     if result.errors:
         click.echo(
             ngettext("Skipped %(num)d invalid line:", "Skipped %(num)d invalid lines:",
@@ -167,8 +177,19 @@ def _export_to_file(session, path: str) -> exporter.ExportCounts:
 
 def _read_password(from_stdin: bool) -> str:
     if from_stdin:
-        return sys.stdin.readline().rstrip("\r\n")
+        line = sys.stdin.buffer.readline()
+        try:
+            return line.decode("utf-8").rstrip("\r\n")
+        except UnicodeDecodeError as error:
+            raise click.ClickException(_("The password is not UTF-8 text.")) from error
     return click.prompt(_("Password"), hide_input=True, confirmation_prompt=_("Repeat the password"))
+
+
+def _check_text_option(name: str, value: str | None) -> None:
+    """Stop the command when ``value`` breaks the rule for one-line text (bulletin.services.text_rules)."""
+    problem = text_rules.problem(value)
+    if problem is not None:
+        raise click.ClickException(_("%(option)s: %(problem)s", option=name, problem=problem))
 
 
 @click.command("create-user")
@@ -180,6 +201,9 @@ def _read_password(from_stdin: bool) -> str:
 @console_command
 def create_user_command(email: str, role: str, organisation_key: str | None, password_stdin: bool) -> None:
     """Create an account for EMAIL: the coordinator, or a member of an organisation."""
+    # Checked before any lookup: a value the database cannot hold must be a message, not a traceback.
+    _check_text_option("EMAIL", email)
+    _check_text_option("--organisation", organisation_key)
     session = get_session()
     if accounts.get_by_email(session, email) is not None:
         raise click.ClickException(_("There is already an account with this email address."))
@@ -238,6 +262,7 @@ def load_demo_command() -> None:
         raise click.ClickException(_("The demo content has errors: nothing was loaded."))
     created = _create_demo_accounts(session)
     session.commit()
+    _write_search_queue()
     _echo_counts(result)
     if created:
         click.echo(_("Demo accounts, all with the password %(password)s:", password=DEMO_PASSWORD))
@@ -250,7 +275,26 @@ def load_demo_command() -> None:
         )
 
 
-COMMANDS = (import_data_command, export_data_command, create_user_command, load_demo_command)
+@click.command("purge")
+@with_appcontext
+@console_command
+def purge_command() -> None:
+    """Remove personal data whose time is up: unconfirmed sign-ups, closed reports, personal details in old
+    audit entries, spent renew links, ended login sessions, reviewed translation drafts, unused logos.
+    Run once a day."""
+    app = current_app._get_current_object()
+    removed = retention.purge(get_session(), retention.Periods.from_config(app.config),
+                              app.config["BULLETIN_UPLOAD_DIR"])
+    click.echo(_("Unconfirmed sign-ups removed: %(num)d.", num=removed.unconfirmed_signups))
+    click.echo(_("Closed reports removed: %(num)d.", num=removed.reports))
+    click.echo(_("Audit entries whose personal details were removed: %(num)d.", num=removed.audit_entries))
+    click.echo(_("Spent renew links removed: %(num)d.", num=removed.renew_links))
+    click.echo(_("Expired login sessions removed: %(num)d.", num=removed.login_sessions))
+    click.echo(_("Reviewed translation drafts removed: %(num)d.", num=removed.translation_drafts))
+    click.echo(_("Unused logo files removed: %(num)d.", num=removed.logos))
+
+
+COMMANDS = (import_data_command, export_data_command, create_user_command, load_demo_command, purge_command)
 
 
 def init_app(app: Flask) -> None:

@@ -1,9 +1,13 @@
-"""The database engine, one session per request, and the audit log's append-only guard."""
+"""The database engine, one session per request, and the audit log's append-only guard (with its one
+exception: the retention purge removing personal details)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from flask import Flask, g
-from sqlalchemy import event
+from sqlalchemy import event, inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
@@ -58,10 +62,37 @@ def _casefold_sqlite(element, compiler, **kw):
     return f"bulletin_casefold({compiler.process(element.clauses, **kw)})"
 
 
+REDACTING = "bulletin.audit_redaction"
+# What the retention purge may change in an old entry: the personal details, and the mark that says so.
+REDACTABLE_COLUMNS = frozenset({"actor", "object_key", "changes", "redacted_at"})
+
+
+@contextmanager
+def audit_redaction(session: Session) -> Iterator[None]:
+    """The one exception to the append-only rule: inside this block the session may remove personal
+    details from entries (services/audit_redaction.py, services/signups.py). Nothing else about an
+    entry may change, and no entry may be deleted, even here."""
+    session.info[REDACTING] = True
+    try:
+        yield
+    finally:
+        session.info.pop(REDACTING, None)
+
+
+def _is_redaction(entry: AuditEntry) -> bool:
+    state = inspect(entry)
+    changed = {attribute.key for attribute in state.attrs if attribute.history.has_changes()}
+    return entry.redacted_at is not None and changed <= REDACTABLE_COLUMNS
+
+
 @event.listens_for(Session, "before_flush")
 def _refuse_audit_changes(session, _context, _instances) -> None:
-    for obj in (*session.dirty, *session.deleted):
+    redacting = session.info.get(REDACTING, False)
+    for obj in session.deleted:
         if isinstance(obj, AuditEntry):
+            raise AuditLogIsAppendOnly("audit entries can be added, never changed or deleted")
+    for obj in session.dirty:
+        if isinstance(obj, AuditEntry) and not (redacting and _is_redaction(obj)):
             raise AuditLogIsAppendOnly("audit entries can be added, never changed or deleted")
 
 

@@ -26,11 +26,19 @@ from wtforms import (
     URLField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    EqualTo,
+    Length,
+    Optional,
+    Regexp,
+    StopValidation,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from bulletin.i18n import current_language
-from bulletin.services import accounts, clock, organisations, postings
+from bulletin.services import accounts, clock, organisations, postings, text_rules
 from bulletin.services.errors import InvalidData
 from bulletin.services.organisations import OrganisationInput
 from bulletin.services.postings import PostingInput
@@ -55,6 +63,23 @@ NEW_PASSWORD = {"autocomplete": "new-password"}  # password managers offer to ge
 # numbers and addresses stay left to right on right-to-left pages.
 TYPED_TEXT = {"dir": "auto"}
 LEFT_TO_RIGHT = {"dir": "ltr"}
+
+
+class TypedText:
+    """The rule for typed text (bulletin.services.text_rules) as a validator. It stops the field's other
+    checks: "not an email address" says nothing useful about an address with an invisible character."""
+
+    def __init__(self, multiline: bool = False):
+        self.multiline = multiline
+
+    def __call__(self, form, field):
+        message = text_rules.problem(field.data, multiline=self.multiline)
+        if message is not None:
+            raise StopValidation(message)
+
+
+ONE_LINE = TypedText()
+SEVERAL_LINES = TypedText(multiline=True)
 
 
 def _language_choices() -> list[SelectChoice]:
@@ -104,6 +129,7 @@ class DayField(DateField):
 def _email_validators(required: bool = True) -> list:
     return [
         DataRequired(message=REQUIRED) if required else Optional(),
+        ONE_LINE,
         Length(max=EMAIL_MAX, message=TOO_LONG),
         Regexp(organisations.EMAIL_PATTERN, message=NOT_AN_EMAIL),
     ]
@@ -133,7 +159,7 @@ class OrganisationFields(FlaskForm):
 
     name = StringField(
         _l("Name of the organisation"),
-        [DataRequired(message=REQUIRED), Length(max=organisations.NAME_MAX, message=TOO_LONG)],
+        [DataRequired(message=REQUIRED), ONE_LINE, Length(max=organisations.NAME_MAX, message=TOO_LONG)],
         filters=STRIP,
         render_kw=TYPED_TEXT,
     )
@@ -154,6 +180,7 @@ class OrganisationFields(FlaskForm):
         _l("Phone"),
         [
             Optional(),
+            ONE_LINE,
             Length(max=organisations.CONTACT_MAX["phone"], message=TOO_LONG),
             Regexp(
                 organisations.PHONE_PATTERN,
@@ -167,6 +194,7 @@ class OrganisationFields(FlaskForm):
         _l("Website"),
         [
             Optional(),
+            ONE_LINE,
             Length(max=organisations.CONTACT_MAX["website"], message=TOO_LONG),
             Regexp(
                 r"^https?://[^\s/$.?#].[^\s]*$", message=_l("A web address starts with http:// or https://.")
@@ -178,7 +206,7 @@ class OrganisationFields(FlaskForm):
     )
     address = StringField(
         _l("Address"),
-        [Optional(), Length(max=organisations.CONTACT_MAX["address"], message=TOO_LONG)],
+        [Optional(), ONE_LINE, Length(max=organisations.CONTACT_MAX["address"], message=TOO_LONG)],
         description=_l("Where people can find you, if they may come by."),
         filters=STRIP,
         render_kw=TYPED_TEXT,
@@ -187,7 +215,7 @@ class OrganisationFields(FlaskForm):
     description_language = SelectField(_l("Language of the description"), invalid_choice_message=NOT_A_CHOICE)
     description = TextAreaField(
         _l("What you do"),
-        [Length(max=organisations.DESCRIPTION_MAX, message=TOO_LONG)],
+        [SEVERAL_LINES, Length(max=organisations.DESCRIPTION_MAX, message=TOO_LONG)],
         description=_l("A few sentences: who you are, whom you help and how."),
         render_kw=TYPED_TEXT,
     )
@@ -234,6 +262,11 @@ class SignupForm(OrganisationFields):
         render_kw=NEW_PASSWORD,
     )
     password_repeat = PasswordField(_l("Password again"), _repeat_validators(), render_kw=NEW_PASSWORD)
+    # Recorded as the audit entry "user.consent" of the sign-up (services/signups.py).
+    privacy_consent = BooleanField(
+        _l("I have read the privacy notice."),
+        [DataRequired(message=_l("Please confirm that you have read the privacy notice."))],
+    )
 
 
 class ProfileForm(OrganisationFields):
@@ -248,7 +281,7 @@ class ProfileForm(OrganisationFields):
 class LoginForm(FlaskForm):
     email = EmailField(
         _l("Email address"),
-        [DataRequired(message=REQUIRED), Length(max=EMAIL_MAX, message=TOO_LONG)],
+        [DataRequired(message=REQUIRED), ONE_LINE, Length(max=EMAIL_MAX, message=TOO_LONG)],
         filters=STRIP,
         render_kw={"autocomplete": "username", **LEFT_TO_RIGHT},
     )
@@ -289,14 +322,14 @@ class PostingForm(FlaskForm):
     original_language = SelectField(_l("Language you write in"), invalid_choice_message=NOT_A_CHOICE)
     title = StringField(
         _l("Title"),
-        [DataRequired(message=REQUIRED), Length(max=postings.TITLE_MAX, message=TOO_LONG)],
+        [DataRequired(message=REQUIRED), ONE_LINE, Length(max=postings.TITLE_MAX, message=TOO_LONG)],
         description=_l("Short and concrete, for example: Winter jackets for children"),
         filters=STRIP,
         render_kw=TYPED_TEXT,
     )
     body = TextAreaField(
         _l("Description"),
-        [Length(max=postings.BODY_MAX, message=TOO_LONG)],
+        [SEVERAL_LINES, Length(max=postings.BODY_MAX, message=TOO_LONG)],
         description=_l("What, for whom, when and how to get in touch. Simple words help."),
         render_kw=TYPED_TEXT,
     )
@@ -364,10 +397,10 @@ class PostingForm(FlaskForm):
 class TranslationForm(FlaskForm):
     title = StringField(
         _l("Title"),
-        [DataRequired(message=REQUIRED), Length(max=postings.TITLE_MAX, message=TOO_LONG)],
+        [DataRequired(message=REQUIRED), ONE_LINE, Length(max=postings.TITLE_MAX, message=TOO_LONG)],
         filters=STRIP,
     )
-    body = TextAreaField(_l("Description"), [Length(max=postings.BODY_MAX, message=TOO_LONG)])
+    body = TextAreaField(_l("Description"), [SEVERAL_LINES, Length(max=postings.BODY_MAX, message=TOO_LONG)])
 
 
 class AddMemberForm(FlaskForm):
@@ -389,7 +422,8 @@ class MatchDigestForm(FlaskForm):
 
 class RejectForm(FlaskForm):
     reason = TextAreaField(
-        _l("Reason (sent to the organisation)"), [Optional(), Length(max=REASON_MAX, message=TOO_LONG)],
+        _l("Reason (sent to the organisation)"),
+        [Optional(), SEVERAL_LINES, Length(max=REASON_MAX, message=TOO_LONG)],
         render_kw=TYPED_TEXT,
     )
 

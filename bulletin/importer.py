@@ -21,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
 from bulletin.models import Organisation
-from bulletin.services import organisations, postings
+from bulletin.services import organisations, postings, text_rules
 from bulletin.services.actors import SystemActor
 from bulletin.services.errors import InvalidData, ServiceError
 from bulletin.taxonomy import ORGANISATION_STATUSES
@@ -170,18 +170,21 @@ def _parse(number: int, raw: str) -> _Line:
         line.problems.append(_l("The key must be a non-empty text."))
     elif len(key) > KEY_MAX:
         line.problems.append(_l("The key may have at most %(max)d characters.", max=KEY_MAX))
+    elif (problem := text_rules.problem(key)) is not None:
+        # Checked before anything looks the key up: PostgreSQL refuses a NUL even in a query.
+        line.problems.append(_l("%(field)s: %(message)s", field="key", message=problem))
     else:
         line.key = key
     if line.kind is not None:
         allowed = ORGANISATION_FIELDS if line.kind == "organisation" else POSTING_FIELDS
-        unknown = [name for name in value if name not in allowed]
+        unknown = [text_rules.shown(name) for name in value if name not in allowed]
         if unknown:
             line.problems.append(_l("Unknown fields: %(fields)s", fields=", ".join(unknown)))
     return line
 
 
 def _show(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False)[:60]
+    return text_rules.shown(json.dumps(value, ensure_ascii=False))[:60]
 
 
 # Type checks: each returns the value to use (None when absent) or raises _WrongType with the message.
@@ -335,6 +338,10 @@ def _check_posting(line: _Line) -> None:
         line.problems.append(
             _l("The field title needs at least one language, for example {\"de\": \"...\"}.")
         )
+        return
+    reference = text_rules.problem(values["organisation"])
+    if reference is not None:  # a key with a NUL must not reach the database's lookup
+        line.problems.append(_l("%(field)s: %(message)s", field="organisation", message=reference))
         return
     data = postings.PostingInput(
         type=values["type"],

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
+from bulletin.services import text_rules
 from bulletin.taxonomy import CATEGORY_SLUGS, LANGUAGE_CODES, ORGANISATION_TYPES, POSTING_TYPES
 
 OPENAPI_VERSION = "3.1.0"
@@ -36,10 +37,6 @@ class InvalidParameter(ValueError):
         self.message = message
 
 
-def _has_control_characters(value: str) -> bool:
-    return any(ord(character) < 32 or 127 <= ord(character) < 160 for character in value)
-
-
 @dataclass(frozen=True)
 class QueryParameter:
     """One optional query parameter: a bounded string, a string from a fixed list, or a bounded integer."""
@@ -62,8 +59,9 @@ class QueryParameter:
             return self.default
         if len(raw) > self.max_length:
             raise InvalidParameter(self.name, _("At most %(max)d characters.", max=self.max_length))
-        if _has_control_characters(raw):
-            raise InvalidParameter(self.name, _("Control characters are not allowed."))
+        problem = text_rules.problem(raw)  # every parameter is one line of text
+        if problem is not None:
+            raise InvalidParameter(self.name, str(problem))
         if self.is_integer:
             # ASCII digits only: int() would also take "+1", " 1" and digits of other scripts.
             if not (raw.isascii() and raw.isdigit()) or not self.minimum <= int(raw) <= self.maximum:

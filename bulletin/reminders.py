@@ -7,7 +7,6 @@ twice on a day does no harm: a reminder is recorded per posting and expiry, the 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 import click
 from flask import Flask, current_app, g, render_template
@@ -17,7 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from werkzeug.routing import MapAdapter
 
-from bulletin import i18n
+from bulletin import i18n, links
 from bulletin.cli import console_command
 from bulletin.db import get_session
 from bulletin.mail import send_mail_or_log
@@ -38,20 +37,6 @@ class Outcome:
     postings: int = 0
     without_members: int = 0
     failed: int = 0
-
-
-def url_builder(app: Flask) -> MapAdapter:
-    """Links for mails written outside any request, on the board's public address."""
-    base_url = app.config.get("BULLETIN_BASE_URL")
-    if not base_url and app.config.get("SERVER_NAME"):
-        base_url = f"{app.config.get('PREFERRED_URL_SCHEME', 'http')}://{app.config['SERVER_NAME']}"
-    if not base_url:
-        raise click.ClickException(
-            _("Set BULLETIN_BASE_URL to the board's public address (for example https://board.example.org): "
-              "the mails link to it.")
-        )
-    parts = urlsplit(base_url)
-    return app.url_map.bind(parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme or "https")
 
 
 def mail_language(app: Flask) -> str:
@@ -98,7 +83,13 @@ def remind(organisation: Organisation, due: list[Posting], urls: MapAdapter, lan
 
 def send_reminders(app: Flask, today, days_ahead: int) -> Outcome:
     session, outcome = get_session(), Outcome()
-    urls = url_builder(app)
+    try:
+        urls = links.url_builder(app)
+    except links.NoBaseUrl as error:
+        raise click.ClickException(
+            _("Set BULLETIN_BASE_URL to the board's public address (for example https://board.example.org): "
+              "the mails link to it.")
+        ) from error
     language = mail_language(app)
     g.lang = language  # the mails' templates and dates speak the board's language
     due_groups = expiry.by_organisation(expiry.postings_due(session, today, days_ahead))

@@ -9,6 +9,7 @@ from functools import cache
 
 from flask import (
     Flask,
+    Response,
     abort,
     current_app,
     g,
@@ -17,19 +18,19 @@ from flask import (
     render_template,
     request,
     send_from_directory,
+    session,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import refresh
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
-from bulletin import i18n
+from bulletin import i18n, input_guard, login_sessions
 from bulletin.blueprints.query_args import InvalidArgument
-from bulletin.db import get_session
 from bulletin.extensions import login_manager
-from bulletin.models import User
 from bulletin.taxonomy import CATEGORIES, LANGUAGE_BY_CODE, POSTING_TYPES, language_direction
 
 CONTENT_SECURITY_POLICY = (
@@ -37,6 +38,10 @@ CONTENT_SECURITY_POLICY = (
     "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 STATIC_MAX_AGE = 365 * 24 * 3600
+HSTS_MAX_AGE = 365 * 24 * 3600
+# Areas behind sign-in: never cached, whoever asks.
+PRIVATE_BLUEPRINTS = frozenset({"account", "sign_ins", "two_factor", "dashboard", "moderation", "translate",
+                                "renewal"})
 LOGO_NAME = re.compile(r"^[0-9a-f]{32}\.png$")
 
 def error_title(code: int) -> str:
@@ -73,6 +78,7 @@ def init_app(app: Flask) -> None:
     _init_templates(app)
     _init_headers(app)
     _init_errors(app)
+    input_guard.init_app(app)
 
     @app.get("/")
     def root():
@@ -100,12 +106,7 @@ def _init_login(app: Flask) -> None:
     login_manager.login_view = "account.login"
     login_manager.login_message = None
 
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        if not user_id.isdigit():
-            return None
-        user = get_session().get(User, int(user_id))
-        return user if user is not None and user.active else None
+    login_manager.user_loader(login_sessions.load)
 
 
 @cache
@@ -181,7 +182,11 @@ def _init_headers(app: Flask) -> None:
     def security_headers(response):
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        # Our own pages send their address to our own pages only: Flask-WTF's HTTPS check of a form's
+        # Referer needs it, and no other site learns which posting a visitor read (docs/security.md).
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if request.is_secure:
+            response.headers.setdefault("Strict-Transport-Security", f"max-age={HSTS_MAX_AGE}")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
         if request.endpoint == "static" and request.args.get("v"):
@@ -190,14 +195,31 @@ def _init_headers(app: Flask) -> None:
             response.cache_control.immutable = True
         elif response.mimetype == "text/html":
             response.vary.add("Cookie")  # added: the bare address also varies by Accept-Language
+        if is_private(response):
+            # A signed-in person's pages (and forms with their token) stay out of every cache, the
+            # browser's history cache on a shared computer included.
+            response.cache_control.no_store = True
+            response.cache_control.public = False
+            response.cache_control.max_age = None
         return response
 
 
+def is_private(response) -> bool:
+    """Whether this answer belongs to one person: a signed-in request, or one whose session was written."""
+    if request.endpoint == "static" or request.path.startswith("/logos/") or wants_json():
+        return False  # files, and the API, which neither reads nor sets a session
+    return current_user.is_authenticated or session.modified or request.blueprint in PRIVATE_BLUEPRINTS
+
+
 def _init_errors(app: Flask) -> None:
-    def render_error(code: int, message: str | None = None):
-        """The error page in the page's language; ``message`` may be lazy, so it is read only then."""
+    def render_error(code: int, message: str | None = None, field: str | None = None):
+        """The error page in the page's language; ``message`` may be lazy, so it is read only then.
+        ``field`` names the parameter at fault, for the API's JSON error."""
         if wants_json():
-            return jsonify({"error": {"code": code, "message": str(message or error_message(code))}}), code
+            error = {"code": code, "message": str(message or error_message(code))}
+            if field is not None:
+                error["field"] = field
+            return jsonify({"error": error}), code
         # An address that matched no page still names its language: /en/nothing answers in English.
         path_language = request.path.split("/", 2)[1]
         if path_language in i18n.ui_languages(app):
@@ -214,9 +236,15 @@ def _init_errors(app: Flask) -> None:
             400, _l("Your form was open too long or came from elsewhere. Please send it again.")
         )
 
+    @app.errorhandler(SecurityError)
+    def untrusted_host(_error):
+        # A Host this board does not answer to (TRUSTED_HOSTS): no address can be built for it, so no page
+        # with links either; a proxy in front normally drops such requests before they get here.
+        return Response("400 Bad Request: unknown host name.\n", 400, mimetype="text/plain")
+
     @app.errorhandler(InvalidArgument)
     def invalid_argument(error: InvalidArgument):
-        return render_error(400, error.description)
+        return render_error(400, error.description, getattr(error, "field", None))
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import os
 import secrets
+import shutil
 from datetime import date
 
 import pytest
@@ -67,7 +68,10 @@ def app_config(database_backend, tmp_path):
         "BULLETIN_ARGON2_TIME_COST": 1,
         "BULLETIN_ARGON2_MEMORY_COST": 64,
         "RATELIMIT_ENABLED": False,
+        # Coordinators sign in with the password alone here; tests/blueprints/test_two_factor.py turns it on.
+        "BULLETIN_COORDINATOR_TWO_FACTOR": False,
         "SERVER_NAME": "board.test",
+        "BULLETIN_BASE_URL": "http://board.test",
     }
 
 
@@ -92,6 +96,9 @@ class IsolatedClient(FlaskClient):
     """
 
     def open(self, *args, **kwargs):
+        # Read the whole answer and close it, as a server does: what runs once the response has gone out
+        # (mails sent after the answer, bulletin.mail.send_after_response) runs before the test goes on.
+        kwargs.setdefault("buffered", True)
         outer = g._get_current_object() if has_app_context() else None
         with self.application.app_context():
             response = super().open(*args, **kwargs)
@@ -209,3 +216,37 @@ def login(client, csrf_token):
         return response
 
     return sign_in
+
+
+# Headless Chromium (Debian's "chromium" package): one Playwright for the whole session, shared by
+# tests/browser and tests/deployment, because Playwright's sync API cannot run twice in one process.
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def chromium_path() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    executable = chromium_path()
+    if executable is None:
+        message = "Chromium is not installed (Debian package 'chromium')"
+        if os.environ.get("BULLETIN_REQUIRE_BROWSER") == "1":
+            pytest.fail(message + ", and BULLETIN_REQUIRE_BROWSER=1 requires it")
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()

@@ -1,6 +1,8 @@
-"""The operator's commands: import-data, export-data, create-user, load-demo."""
+"""The operator's commands: import-data, export-data, create-user, load-demo, purge."""
 
 import json
+import os
+from datetime import timedelta
 
 import pytest
 from babel.messages.catalog import Catalog
@@ -12,8 +14,9 @@ from sqlmodel import Session, SQLModel, select
 from bulletin import cli, create_app, exporter, importer
 from bulletin.db import get_engine, get_session
 from bulletin.extensions import babel
-from bulletin.models import AuditEntry, Organisation, Posting, User
-from bulletin.services import accounts, organisations
+from bulletin.models import AuditEntry, Organisation, Posting, Report, User, utcnow
+from bulletin.services import accounts, organisations, reports
+from bulletin.services.actors import SystemActor
 
 ORGANISATION = {"kind": "organisation", "key": "tafel", "name": "Neustettener Tafel", "verified": True}
 POSTING = {"kind": "posting", "key": "brot", "organisation": "tafel", "type": "offer", "category": "food",
@@ -193,6 +196,24 @@ def test_export_data_into_a_missing_folder_is_a_clear_error(runner, tmp_path):
     assert_clear_error(result, "cannot be written")
 
 
+def test_import_data_reports_text_no_field_may_hold_without_a_traceback(app, runner, write_file):
+    # A NUL in a key used to reach PostgreSQL's lookup, even in a dry run.
+    path = write_file("board.jsonl", {**ORGANISATION, "key": "ta\u0000fel"},
+                      {**POSTING, "organisation": "ta\u0000fel"},
+                      {**ORGANISATION, "key": "b", "name": "\u202eevil"}, {**ORGANISATION, "key": "c\ud800"})
+
+    for options in (["--dry-run"], []):
+        result = runner.invoke(args=["import-data", path, *options])
+
+        assert_clear_error(result, "has 4 invalid lines: nothing was imported.")
+        assert "line 1: key: This contains an invisible or control character (U+0000)" in result.output
+        assert "line 2 (brot): organisation: This contains an invisible or control character" in result.output
+        assert "line 3 (b): name: This contains an invisible or control character (U+202E)" in result.output
+        assert "line 4: key: This contains something that is not a valid character (U+D800)" in result.output
+        assert "\u202e" not in result.output
+    assert saved_count(app, Organisation) == 0
+
+
 # create-user
 
 def test_create_user_coordinator_with_password_from_stdin(db, runner):
@@ -225,7 +246,7 @@ def test_create_user_member_asks_for_the_password_twice(db, runner, make_organis
     ("arguments", "password", "message"),
     [
         (["taken@example.org", "--role", "coordinator"], PASSWORD, "already an account with this email"),
-        (["new@example.org", "--role", "coordinator"], "short", "needs at least 10 characters"),
+        (["new@example.org", "--role", "coordinator"], "short", "needs at least 12 characters"),
         (["new@example.org", "--role", "member", "--organisation", "nope"], PASSWORD,
          "no organisation with the key nope"),
         (["new@example.org", "--role", "member"], PASSWORD, "A member belongs to an organisation"),
@@ -245,6 +266,38 @@ def test_create_user_refuses_with_a_clear_message(app, runner, make_organisation
 
     assert_clear_error(result, message)
     assert saved_count(app, User) == users
+
+
+BAD_EMAILS = {
+    "new\u0000@example.org": "EMAIL: This contains an invisible or control character (U+0000)",
+    "new@example.org\nBcc: x@example.org": "EMAIL: Line breaks are not allowed here",
+    "\u202enew@example.org": "EMAIL: This contains an invisible or control character (U+202E)",
+    "new\u200b@example.org": "EMAIL: This contains an invisible or control character (U+200B)",
+    "new\udcff@example.org": "EMAIL: This contains something that is not a valid character (U+DCFF)",
+}
+BAD_KEYS = {"kleider\u0000stube": "--organisation: This contains an invisible or control character (U+0000)",
+            "kleider\r\nstube": "--organisation: Line breaks are not allowed here"}
+
+
+def test_create_user_refuses_text_no_field_may_hold(app, runner, make_organisation):
+    make_organisation("Kleiderstube", key="kleiderstube")
+    cases = [([email, "--role", "coordinator"], message) for email, message in BAD_EMAILS.items()]
+    cases += [(["new@example.org", "--role", "member", "--organisation", key], message)
+              for key, message in BAD_KEYS.items()]
+
+    for arguments, message in cases:
+        result = runner.invoke(args=["create-user", *arguments, "--password-stdin"], input=PASSWORD + "\n")
+
+        assert_clear_error(result, message)
+    assert saved_count(app, User) == 0
+
+
+def test_create_user_with_a_password_that_is_not_utf8_is_a_clear_error(app, runner):
+    arguments = ["create-user", "new@example.org", "--role", "coordinator", "--password-stdin"]
+    result = runner.invoke(args=arguments, input=b"caf\xe9 au lait pour tous\n")
+
+    assert_clear_error(result, "The password is not UTF-8 text.")
+    assert saved_count(app, User) == 0
 
 
 def test_create_user_with_two_different_passwords_creates_nobody(app, runner):
@@ -309,3 +362,31 @@ def test_a_database_without_tables_is_a_clear_error(app_config, tmp_path):
         result = board.test_cli_runner().invoke(args=["load-demo"])
     get_engine(board).dispose()
     assert_clear_error(result, "flask --app bulletin db upgrade")
+
+
+# purge
+
+def test_purge_prints_what_it_removed_and_a_second_run_removes_nothing(app, db, runner, make_posting):
+    report = reports.report_posting(db, make_posting(), "wrong", "")
+    reports.close_report(db, SystemActor("coordinator"), report, "resolved")
+    report.resolved_at = utcnow() - timedelta(days=app.config["BULLETIN_REPORT_RETENTION_DAYS"] + 1)
+    db.commit()
+    os.makedirs(app.config["BULLETIN_UPLOAD_DIR"], exist_ok=True)
+    logo = os.path.join(app.config["BULLETIN_UPLOAD_DIR"], "f" * 32 + ".png")
+    with open(logo, "wb") as handle:
+        handle.write(b"\x89PNG")
+    two_days_ago = (utcnow() - timedelta(days=2)).timestamp()
+    os.utime(logo, (two_days_ago, two_days_ago))
+
+    result = runner.invoke(args=["purge"])
+
+    assert result.exit_code == 0, result.output
+    assert "Closed reports removed: 1." in result.output
+    assert "Unused logo files removed: 1." in result.output
+    assert "Expired login sessions removed: 0." in result.output
+    assert "Audit entries whose personal details were removed: 0." in result.output
+    assert saved_count(app, Report) == 0 and not os.path.exists(logo)
+
+    again = runner.invoke(args=["purge"])
+    assert again.exit_code == 0, again.output
+    assert "removed: 1." not in again.output and again.output.count("removed: 0.") == 7

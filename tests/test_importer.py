@@ -381,3 +381,58 @@ def test_line_errors_are_lazy_translatable_strings(db):
     (error,) = result.errors
     assert not isinstance(error.message, str)  # rendered in the reader's language when shown
     assert "Unknown organisation x" in english(error)
+
+
+# Text no field may hold (bulletin.services.text_rules) -----------------------------------------------------
+
+# Each bad value with what the message names; several-line texts (description, body) may break lines.
+BAD_ONE_LINE = {"Ta\x00fel": "(U+0000)", "Ta\r\nfel": "Line breaks are not allowed",
+                "\u202eTafel": "(U+202E)", "Ta\u200bfel": "(U+200B)",
+                "Ta\ud800fel": "not a valid character (U+D800)"}
+BAD_SEVERAL_LINES = {**{value: reason for value, reason in BAD_ONE_LINE.items() if "\n" not in value},
+                     "Ta\x1bfel": "(U+001B)"}
+ORGANISATION_TEXTS = {"key": False, "name": False, "email": False, "phone": False, "website": False,
+                      "address": False, "district": False, "description": True}
+POSTING_TEXTS = {"key": False, "organisation": False, "title": False, "district": False, "body": True}
+
+
+def with_bad_text(record: dict, number: int, field: str, value: str) -> dict:
+    """``record`` under a key of its own, with ``value`` in ``field`` (inside the texts by language)."""
+    if field in ("title", "body", "description"):
+        value = {"de": value}
+    return {**record, "key": f"k{number}", field: value}
+
+
+def test_every_text_field_refuses_control_invisible_and_unencodable_characters(db):
+    lines, expected = [ORGANISATION], {}
+    for record, fields in ((ORGANISATION, ORGANISATION_TEXTS), (POSTING, POSTING_TEXTS)):
+        for field, multiline in fields.items():
+            for value, reason in (BAD_SEVERAL_LINES if multiline else BAD_ONE_LINE).items():
+                lines.append(with_bad_text(record, len(lines) + 1, field, value))
+                expected[len(lines)] = (field, reason)
+
+    result = run(db, jsonl(*lines))
+
+    assert result.refused and result.invalid_lines == sorted(expected)
+    for error in result.errors:
+        field, reason = expected[error.line]
+        message = english(error)
+        assert f"{field}: " in message and reason in message, message
+    assert len(result.errors) == len(expected)  # one message per line: the field and what is wrong
+    assert count(db, Organisation) == 0 and count(db, AuditEntry) == 0
+
+
+def test_messages_show_what_is_invisible_in_the_values_they_quote(db):
+    result = run(db, jsonl({**ORGANISATION, "kind": "org\u202eanisation"}, {**ORGANISATION, "\u202eà": 1}))
+
+    messages = [english(error) for error in result.errors]
+    assert any("org\\u202eanisation" in message for message in messages), messages
+    assert any("Unknown fields: \\u202eà" in message for message in messages), messages
+
+
+def test_several_lines_tabs_and_persian_spelling_are_imported(db):
+    body = "Dienstags:\tab 14 Uhr\r\nمی\u200cتوانید بیایید"
+    result = run(db, jsonl(ORGANISATION, {**POSTING, "body": {"de": body}}))
+
+    assert result.saved
+    assert postings.get_by_key(db, "tafel-ausgabe").text("de").body == body

@@ -4,6 +4,7 @@ use it, and the database (and the outbox) must be exactly as before. Then the ri
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -154,6 +155,7 @@ def signup_form(_world: World) -> dict:
         "account_email": "neu@example.org",
         "password": PASSWORD,
         "password_repeat": PASSWORD,
+        "privacy_consent": "y",
     }
 
 
@@ -446,7 +448,13 @@ ROUTES = [
         "account",
         ("visitor",),
         (OTHER, PENDING, NO_CSRF),
-        lambda w, db, mails: accounts.get_by_email(db, "neu@example.org").organisation.status == "pending",
+        # The same page for new and known addresses; the account waits for its address to be confirmed.
+        lambda w, db, mails: (
+            accounts.get_by_email(db, "neu@example.org").organisation.status == "pending"
+            and accounts.get_by_email(db, "neu@example.org").email_confirmed_at is None
+            and [mail["To"] for mail in mails] == ["neu@example.org"]
+        ),
+        success=200,
     ),
     Route(
         "account.login",
@@ -615,10 +623,14 @@ def test_a_pending_organisation_may_keep_its_own_profile_right(world, client, lo
 # The whole way, from sign-up to a public posting ---------------------------------------------------------
 
 
-def test_sign_up_wait_for_approval_then_post_publicly(client, csrf_token, make_user, login, db, today):
+def test_sign_up_wait_for_approval_then_post_publicly(client, csrf_token, make_user, login, db, today,
+                                                      mails):
     coordinator = make_user(role="coordinator")
     signup = {**signup_form(None), "name": "Sprachpaten Oberstadt", "csrf_token": csrf_token()}
-    assert client.post("/en/account/signup", data=signup).status_code == 302
+    assert client.post("/en/account/signup", data=signup).status_code == 200
+    [confirmation] = mails
+    link = re.search(r"https?://[^/\s]+(/\S+)", confirmation.get_content()).group(1)
+    assert client.post(link, data={"csrf_token": csrf_token()}).status_code == 302  # signed in now
     member = accounts.get_by_email(db, "neu@example.org")
     organisation_id = member.organisation_id
 
@@ -637,6 +649,7 @@ def test_sign_up_wait_for_approval_then_post_publicly(client, csrf_token, make_u
 
     login(member)
     assert "/en/dashboard/postings/new" in client.get("/en/dashboard/").get_data(as_text=True)
+    posting["csrf_token"] = csrf_token()  # signing in starts a new session, with a new token
     assert client.post("/en/dashboard/postings/new", data=posting).status_code == 302
     client.post("/en/account/logout", data={"csrf_token": csrf_token()})
 

@@ -29,6 +29,7 @@ from bulletin.forms import (
     show_service_errors,
 )
 from bulletin.i18n import current_language, isolate
+from bulletin.links import external_url
 from bulletin.mail import send_mail_or_log
 from bulletin.models import Organisation, Posting
 from bulletin.search import digest
@@ -489,7 +490,7 @@ def invite(member, organisation: Organisation) -> bool:
         inviter=current_user.email,
         url=reset_link(member),
         hours=reset_hours(),
-        login_url=url_for("account.login", _external=True),
+        login_url=external_url("account.login", lang=current_language()),
     )
     subject = _("Your account for %(organisation)s", organisation=organisation.name)
     return send_mail_or_log(member.email, subject, body)

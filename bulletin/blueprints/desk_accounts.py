@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
+from bulletin import i18n
 from bulletin.blueprints import desk_presenters, query_args
 from bulletin.blueprints.account import reset_hours, reset_link, send_reset_mail
 from bulletin.blueprints.dashboard import MAX_ID
@@ -23,6 +24,7 @@ from bulletin.blueprints.moderation import (
 from bulletin.blueprints.presenters import page_nav
 from bulletin.db import get_session
 from bulletin.forms import show_service_errors
+from bulletin.links import external_url
 from bulletin.mail import send_mail_or_log
 from bulletin.models import User
 from bulletin.services import staff
@@ -84,7 +86,7 @@ def invite_staff(user: User) -> bool:
         role=desk_presenters.role_labels()[user.role],
         url=reset_link(user),
         hours=reset_hours(),
-        login_url=url_for("account.login", _external=True),
+        login_url=external_url("account.login", lang=i18n.current_language()),
     )
     return send_mail_or_log(user.email, _("Your account on %(site)s", site=site_name()), body)
 
@@ -115,11 +117,11 @@ def reactivate_account(user_id: int):
 @coordinator_required
 def send_reset(user_id: int):
     user = found_or_404(User, user_id)
-    ok, _result = decide(lambda: staff.record_reset_link(get_session(), current_user, user))
+    ok, _result = decide(lambda: staff.reset_access(get_session(), current_user, user))
     if ok:
         if send_reset_mail(user):
-            flash(_("%(email)s got an email with a link to choose a new password.", email=user.email),
-                  "success")
+            flash(_("%(email)s is signed out everywhere and got an email with a link to choose a new "
+                    "password.", email=user.email), "success")
         else:
             flash(_("The email to %(email)s could not be sent. Please try again later.", email=user.email),
                   "error")

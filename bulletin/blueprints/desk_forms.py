@@ -12,7 +12,9 @@ from bulletin.forms import (
     EMAIL_MAX,
     NOT_A_CHOICE,
     NOT_AN_EMAIL,
+    ONE_LINE,
     REQUIRED,
+    SEVERAL_LINES,
     STRIP,
     TOO_LONG,
     DayField,
@@ -30,7 +32,7 @@ BAD_DAY = _l("Enter a date like 2025-12-31.")
 class HideForm(FlaskForm):
     reason = TextAreaField(
         _l("Reason (the organisation sees it)"),
-        [DataRequired(message=REQUIRED), Length(max=moderation.REASON_MAX, message=TOO_LONG)],
+        [DataRequired(message=REQUIRED), SEVERAL_LINES, Length(max=moderation.REASON_MAX, message=TOO_LONG)],
         description=_l("For example: the phone number does not work; please correct it."),
     )
 
@@ -38,21 +40,22 @@ class HideForm(FlaskForm):
 class SuspendForm(FlaskForm):
     reason = TextAreaField(
         _l("Reason (sent to the organisation)"),
-        [Optional(), Length(max=moderation.REASON_MAX, message=TOO_LONG)],
+        [Optional(), SEVERAL_LINES, Length(max=moderation.REASON_MAX, message=TOO_LONG)],
     )
 
 
 class MessageForm(FlaskForm):
     text = TextAreaField(
         _l("What should the organisation change?"),
-        [DataRequired(message=REQUIRED), Length(max=moderation.MESSAGE_MAX, message=TOO_LONG)],
+        [DataRequired(message=REQUIRED), SEVERAL_LINES, Length(max=moderation.MESSAGE_MAX, message=TOO_LONG)],
         description=_l("Shown on the organisation's dashboard and sent to its members by email."),
     )
 
 
 class ReportCloseForm(FlaskForm):
     note = TextAreaField(
-        _l("Note (only for the desk)"), [Optional(), Length(max=reports.NOTE_MAX, message=TOO_LONG)]
+        _l("Note (only for the desk)"),
+        [Optional(), SEVERAL_LINES, Length(max=reports.NOTE_MAX, message=TOO_LONG)],
     )
 
 
@@ -68,6 +71,7 @@ class StaffAccountForm(FlaskForm):
         _l("Email address"),
         [
             DataRequired(message=REQUIRED),
+            ONE_LINE,
             Length(max=EMAIL_MAX, message=TOO_LONG),
             Regexp(organisations.EMAIL_PATTERN, message=NOT_AN_EMAIL),
         ],
@@ -100,11 +104,14 @@ class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    actor = StringField(_l("Who"), [Optional(), Length(max=FILTER_TEXT_MAX, message=TOO_LONG)], filters=STRIP)
+    actor = StringField(
+        _l("Who"), [Optional(), ONE_LINE, Length(max=FILTER_TEXT_MAX, message=TOO_LONG)], filters=STRIP
+    )
     action = SelectField(_l("Action"), default="", invalid_choice_message=NOT_A_CHOICE)
     object_type = SelectField(_l("Kind of object"), default="", invalid_choice_message=NOT_A_CHOICE)
     object_key = StringField(
-        _l("Key or email"), [Optional(), Length(max=FILTER_TEXT_MAX, message=TOO_LONG)], filters=STRIP
+        _l("Key or email"), [Optional(), ONE_LINE, Length(max=FILTER_TEXT_MAX, message=TOO_LONG)],
+        filters=STRIP,
     )
     date_from = DayField(_l("From"), [Optional()], invalid_value_message=BAD_DAY)
     date_to = DayField(_l("Last day"), [Optional()], invalid_value_message=BAD_DAY)

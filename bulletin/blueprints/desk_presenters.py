@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 
 from bulletin.i18n import current_language
 from bulletin.models import AuditEntry, Organisation, OrganisationMessage, Posting, Report, User
+from bulletin.models.audit import is_removed
 from bulletin.services import postings, reports
 from bulletin.taxonomy import CATEGORY_BY_SLUG, LANGUAGE_BY_CODE, ORGANISATION_TYPES, POSTING_TYPES
 
@@ -324,6 +325,7 @@ class Change:
     field: str
     before: str | None  # None: the entry states a value, not a change
     after: str
+    removed: bool = False  # the retention purge removed the value: ``after`` says so
 
 
 @dataclass(frozen=True)
@@ -337,6 +339,15 @@ class AuditRow:
     object_key: str | None
     object_url: str | None
     changes: list[Change]
+    redacted: str | None = None  # when the retention purge removed personal details
+
+
+def _actor(entry: AuditEntry) -> str:
+    if entry.actor:
+        return entry.actor
+    if entry.actor_id is not None:  # an account's address, removed with its time
+        return _("account %(number)s, address removed", number="#" + str(entry.actor_id))
+    return _("address removed")
 
 
 def _shown(value: Any) -> str:
@@ -350,7 +361,9 @@ def _shown(value: Any) -> str:
 def _changes(changes: dict[str, Any]) -> list[Change]:
     shown = []
     for field, value in changes.items():
-        if isinstance(value, dict) and set(value) == {"before", "after"}:
+        if is_removed(value):
+            shown.append(Change(field, None, _("removed"), removed=True))
+        elif isinstance(value, dict) and set(value) == {"before", "after"}:
             shown.append(Change(field, _shown(value["before"]), _shown(value["after"])))
         else:
             shown.append(Change(field, None, _shown(value)))
@@ -370,13 +383,16 @@ def audit_rows(entries: list[AuditEntry]) -> list[AuditRow]:
             AuditRow(
                 id=entry.id,
                 when=when(entry.created_at),
-                actor=entry.actor,
+                actor=_actor(entry),
                 action=entry.action,
                 object_type=entry.object_type,
                 object_id=entry.object_id,
-                object_key=entry.object_key,
+                object_key=entry.object_key
+                or (f"#{entry.object_id}" if entry.redacted_at and entry.object_id else None),
                 object_url=object_url,
                 changes=_changes(entry.changes or {}),
+                redacted=_("Personal details removed on %(day)s", day=format_date(entry.redacted_at))
+                if entry.redacted_at else None,
             )
         )
     return rows

@@ -17,6 +17,7 @@ from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from bulletin import i18n
 from bulletin.blueprints import desk_presenters, query_args
 from bulletin.blueprints.dashboard import MAX_ID
 from bulletin.blueprints.desk_forms import HideForm, MessageForm, SuspendForm
@@ -24,6 +25,7 @@ from bulletin.blueprints.presenters import page_nav
 from bulletin.blueprints.transactions import commit
 from bulletin.db import get_session
 from bulletin.forms import RejectForm
+from bulletin.links import external_url
 from bulletin.mail import send_mail_or_log
 from bulletin.models import Organisation, OrganisationMessage, Posting
 from bulletin.services import accounts, audit_log, clock, moderation, organisations, postings, reports
@@ -156,7 +158,7 @@ def approve_organisation(organisation_id: int):
     body = render_template(
         "moderation/mail_approved.txt",
         organisation=organisation,
-        url=url_for("dashboard.index", _external=True),
+        url=external_url("dashboard.index", lang=i18n.current_language()),
     )
     subject = _("%(name)s is approved", name=organisation.name)
     for member in accounts.members_of(session, organisation.id):
@@ -233,7 +235,8 @@ def decide(change: Callable[[], Result]) -> tuple[bool, Result | None]:
 def tell_members(organisation: Organisation, subject: str, template: str, **context) -> int:
     """Mail the organisation's active members; returns how many mails went out."""
     body = render_template(template, organisation=organisation,
-                           dashboard_url=url_for("dashboard.index", _external=True), **context)
+                           dashboard_url=external_url("dashboard.index", lang=i18n.current_language()),
+                           **context)
     members = [member for member in accounts.members_of(get_session(), organisation.id) if member.active]
     return sum(send_mail_or_log(member.email, subject, body) for member in members)
 

@@ -20,7 +20,8 @@ from bulletin.blueprints.dashboard import MAX_ID
 from bulletin.blueprints.presenters import Text, text
 from bulletin.db import get_session
 from bulletin.extensions import limiter
-from bulletin.forms import NOT_A_CHOICE, TOO_LONG, show_service_errors
+from bulletin.forms import NOT_A_CHOICE, SEVERAL_LINES, TOO_LONG, show_service_errors
+from bulletin.links import external_url
 from bulletin.mail import send_mail_or_log
 from bulletin.models import Organisation, Posting
 from bulletin.services import accounts, clock, listing, reports
@@ -44,7 +45,7 @@ class ReportForm(FlaskForm):
     )
     text = TextAreaField(
         _l("Tell us more (optional)"),
-        [Length(max=reports.TEXT_MAX, message=TOO_LONG)],
+        [SEVERAL_LINES, Length(max=reports.TEXT_MAX, message=TOO_LONG)],
         description=_l(
             "Please do not write your name or how to reach you: the coordinator does not need it, "
             "and the board keeps nothing about who reports."
@@ -124,7 +125,7 @@ def tell_coordinators(report, about: Text) -> None:
             about=about.value,
             reason=str(reports.REASONS[report.reason]),
             text=report.text,
-            url=url_for("moderation.reports", lang=language, _external=True),
+            url=external_url("moderation.reports", lang=language),
         )
         # One line: a title with a line break would be refused as a mail header.
         subject = _("A visitor reported a problem: %(about)s", about=" ".join(about.value.split()))

@@ -24,7 +24,7 @@ from bulletin.blueprints.moderation import coordinator_required
 from bulletin.blueprints.presenters import Text, page_nav, text
 from bulletin.blueprints.transactions import commit
 from bulletin.db import get_session
-from bulletin.forms import REQUIRED, STRIP, TOO_LONG, show_service_errors
+from bulletin.forms import ONE_LINE, REQUIRED, SEVERAL_LINES, STRIP, TOO_LONG, show_service_errors
 from bulletin.i18n import isolate
 from bulletin.models import Organisation, Posting, TranslationDraft
 from bulletin.services import clock, organisations, postings, translations
@@ -56,17 +56,18 @@ def translator_required(view):
 class PostingTranslationForm(FlaskForm):
     title = StringField(
         _l("Title"),
-        [DataRequired(message=REQUIRED), Length(max=postings.TITLE_MAX, message=TOO_LONG)],
+        [DataRequired(message=REQUIRED), ONE_LINE, Length(max=postings.TITLE_MAX, message=TOO_LONG)],
         filters=STRIP,
     )
-    body = TextAreaField(_l("Description"), [Length(max=postings.BODY_MAX, message=TOO_LONG)])
+    body = TextAreaField(_l("Description"), [SEVERAL_LINES, Length(max=postings.BODY_MAX, message=TOO_LONG)])
     based_on = HiddenField()  # the original the translator saw (translations.source_digest)
 
 
 class ProfileTranslationForm(FlaskForm):
     body = TextAreaField(
         _l("Description"),
-        [DataRequired(message=REQUIRED), Length(max=organisations.DESCRIPTION_MAX, message=TOO_LONG)],
+        [DataRequired(message=REQUIRED), SEVERAL_LINES,
+         Length(max=organisations.DESCRIPTION_MAX, message=TOO_LONG)],
     )
     based_on = HiddenField()
 

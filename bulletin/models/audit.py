@@ -6,9 +6,21 @@ from sqlmodel import Field, SQLModel
 
 from bulletin.models.base import utcnow
 
+# What stands in ``changes`` for a value the retention purge removed (bulletin.services.retention).
+REMOVED = {"removed": True}
+
+
+def is_removed(value: Any) -> bool:
+    return value == REMOVED
+
 
 class AuditEntry(SQLModel, table=True):
-    """One change by one actor. Append-only: bulletin.db refuses updates and deletes of these rows."""
+    """One change by one actor. Append-only: bulletin.db refuses updates and deletes of these rows.
+
+    The one exception: once the retention period has passed, the purge removes personal details (an
+    address as ``actor`` or ``object_key``, the values in ``changes`` that may name people) and sets
+    ``redacted_at``; who did what to which object, and when, stays.
+    """
 
     __tablename__ = "audit_entry"
 
@@ -22,3 +34,4 @@ class AuditEntry(SQLModel, table=True):
     object_id: int | None = Field(default=None)
     object_key: str | None = Field(default=None, max_length=100)
     changes: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    redacted_at: datetime | None = Field(default=None)  # when personal details were last removed

@@ -10,7 +10,8 @@ class TranslationDraft(SQLModel, table=True):
     """A volunteer's translation waiting for the coordinator's review, of a posting or a profile.
 
     Exactly one of ``posting_id`` and ``organisation_id`` is set. Approving copies the text into
-    PostingText or OrganisationText; approved and rejected drafts stay as the record of the review.
+    PostingText or OrganisationText; approved and rejected drafts stay until the daily purge removes them
+    (BULLETIN_DRAFT_RETENTION_DAYS after the review): the audit log keeps the record of the review.
     """
 
     __tablename__ = "translation_draft"

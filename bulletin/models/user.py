@@ -1,3 +1,4 @@
+import secrets
 from datetime import datetime
 
 from sqlalchemy import JSON, Column
@@ -20,10 +21,24 @@ class User(SQLModel, table=True):
     active: bool = Field(default=True)
     created_at: datetime = Field(default_factory=utcnow)
     last_login_at: datetime | None = Field(default=None)
+    # When the owner of the address proved it by opening the sign-up mail's link. An account someone
+    # trusted made (the coordinator, a member, the command line) counts as confirmed when it is created;
+    # a sign-up starts unconfirmed (services/signups.py) and cannot sign in until then.
+    email_confirmed_at: datetime | None = Field(default_factory=utcnow)
     # The languages a translator translates into (language codes); empty for other roles.
     languages: list[str] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
     )
+
+    # Every login session repeats this value; a new one (new password, "reset access") ends them all.
+    session_secret: str = Field(
+        default_factory=lambda: secrets.token_hex(16), max_length=64, sa_column_kwargs={"server_default": ""}
+    )
+    # Two-step sign-in (services/two_factor.py): the TOTP key in base32, the last time step a code was
+    # accepted for (no code works twice), and since when. The key is never shown again after enrolment.
+    totp_secret: str | None = Field(default=None, max_length=64)
+    totp_last_step: int | None = Field(default=None)
+    totp_enabled_at: datetime | None = Field(default=None)
 
     organisation: Organisation | None = Relationship(sa_relationship_kwargs={"lazy": "joined"})
 
@@ -41,7 +56,8 @@ class User(SQLModel, table=True):
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        # The login session's token, not the account id: see bulletin/login_sessions.py.
+        return getattr(self, "_login_token", "")
 
     @property
     def is_coordinator(self) -> bool:

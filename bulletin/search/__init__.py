@@ -6,13 +6,14 @@ index folder, the analyzer with its compound vocabulary, and the concept lexicon
 - analysis.py   words into index terms per language (normalising, stemming, compounds)
 - lexicon.py    the concept lexicon (bulletin/data/concepts.tsv)
 - index.py      schema, the document of a posting, generations, one searcher per process
-- sync.py       keeping index and database equal (the queue, rebuild, check)
+- sync.py       keeping index and database equal (the queue, a commit's own write, rebuild, check)
+- worker.py     flask search-worker: works off the queue in order
 - coverage.py   how much of one text another covers (matching, and the ranking of search results)
 - query.py      search for visitors and the API
 - snippets.py   highlighted snippets
 - match.py      offers for a request and requests for an offer
 - digest.py     the daily mail of new matching offers
-- cli.py        flask reindex [--check], flask send-match-digest
+- cli.py        flask reindex [--check], search-worker [--once], send-match-digest
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""flask --app bulletin reindex [--check] and flask --app bulletin send-match-digest."""
+"""flask --app bulletin reindex [--check], search-worker [--once] and send-match-digest."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ from flask.cli import with_appcontext
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 
-from bulletin import i18n
+from bulletin import i18n, links
 from bulletin.cli import console_command
 from bulletin.db import get_engine, get_session
-from bulletin.search import digest, get_search, sync
+from bulletin.search import digest, get_search, sync, worker
+from bulletin.search.locking import LockTimeout
 from bulletin.services import clock
 
 
@@ -68,6 +69,51 @@ def _check(search, engine) -> None:
     sys.exit(1)
 
 
+@click.command("search-worker")
+@click.option("--once", is_flag=True, help="Work off the queue, then exit (for cron and tests).")
+@click.option("--batch", type=click.IntRange(1, 10_000), default=worker.BATCH, show_default=True,
+              help="Queued changes written per index commit.")
+@click.option("--poll", type=click.FloatRange(0.1, 3600), default=worker.POLL_SECONDS, show_default=True,
+              help="Seconds between two looks at an empty queue.")
+@with_appcontext
+@console_command
+def search_worker_command(once: bool, batch: int, poll: float) -> None:
+    """Write the queued changes into the search index, in order, until stopped by SIGTERM or SIGINT.
+
+    Run it as a service beside the web server: a web request writes only its own change, and only if
+    the index is free within a second.
+    """
+    worker.configure_logging()
+    running = worker.Worker(get_search(), get_engine(), batch=batch, poll=poll)
+    try:
+        with running.signals_handled():
+            running.run(once=once)
+    except (LockTimeout, sync.RebuildRunning) as error:
+        raise click.ClickException(
+            _("The search index is busy (another writer or a reindex). Try again when it is free.")
+        ) from error
+    if once:
+        click.echo(ngettext("Wrote %(num)d posting to the search index.",
+                            "Wrote %(num)d postings to the search index.", running.postings))
+
+
+def write_queue() -> None:
+    """Work off the search queue with progress: the end of a command that queued many changes (an import).
+
+    Never fails the command: what cannot be written now stays queued for the search worker.
+    """
+    search, engine = get_search(), get_engine()
+    try:
+        sync.process_queue(search, engine, progress=_queue_progress)
+    except (LockTimeout, sync.RebuildRunning):
+        click.echo(_("The search index is busy: the search worker writes the remaining changes."), err=True)
+
+
+def _queue_progress(done: int, total: int) -> None:
+    click.echo(_("%(done)d of %(total)d queued changes written to the search index", done=done, total=total),
+               err=True)
+
+
 @click.command("send-match-digest")
 @with_appcontext
 @console_command
@@ -76,8 +122,8 @@ def send_match_digest_command() -> None:
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     session, search, today = get_session(), get_search(), clock.today()
     try:
-        urls = digest.url_adapter(app)
-    except digest.NoBaseUrl as error:
+        urls = links.url_builder(app)
+    except links.NoBaseUrl as error:
         raise click.ClickException(
             _("Set BULLETIN_BASE_URL to the board's public address (for example https://board.example.org): "
               "the mails link to it.")
@@ -104,7 +150,7 @@ def send_match_digest_command() -> None:
                             outcome.failed), err=True)
 
 
-COMMANDS = (reindex_command, send_match_digest_command)
+COMMANDS = (reindex_command, search_worker_command, send_match_digest_command)
 
 
 def init_app(app: Flask) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from urllib.parse import urlsplit
 
 from flask import Flask
 from flask_babel import gettext as _
@@ -24,10 +23,6 @@ from bulletin.services import audit
 from bulletin.services.permissions import can_post_for, ensure
 
 MATCHES_PER_REQUEST = 5
-
-
-class NoBaseUrl(RuntimeError):
-    """The board's public address is unknown, so the mail could not link to it."""
 
 
 @dataclass(frozen=True)
@@ -54,17 +49,6 @@ def set_match_digest(session: Session, actor, organisation: Organisation, wanted
     audit.record(session, actor, "organisation.match_digest", organisation,
                  audit.diff({"match_digest": not wanted}, {"match_digest": wanted}))
     return True
-
-
-def url_adapter(app: Flask) -> MapAdapter:
-    """Links for a mail written outside any request, on the board's public address."""
-    base_url = app.config.get("BULLETIN_BASE_URL")
-    if not base_url and app.config.get("SERVER_NAME"):
-        base_url = f"{app.config.get('PREFERRED_URL_SCHEME', 'http')}://{app.config['SERVER_NAME']}"
-    if not base_url:
-        raise NoBaseUrl()
-    parts = urlsplit(base_url)
-    return app.url_map.bind(parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme or "https")
 
 
 def subscribers(session: Session) -> list[Organisation]:

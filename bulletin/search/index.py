@@ -51,6 +51,7 @@ SIGNATURE_TERMS = 80  # how many of a posting's terms its stored signature keeps
 TEXT_CACHE_LIMIT = 20_000  # analysed texts a DocumentMaker keeps
 # Texts up to a title's length are kept: descriptions are rarely written twice and would only fill it.
 CACHED_TEXT_LENGTH = 200
+READ_ATTEMPTS = 5  # reads of the newest generation when a writer deleted a file from under a reader
 
 
 def add_concept_keys(keys: dict[tuple[str, str], float], lexicon, concept: str, weight: float) -> None:
@@ -139,21 +140,29 @@ def _refreshed(searcher: Searcher) -> Searcher:
 
     Whoosh's own ``Searcher.refresh`` keeps the readers of segments a merge has replaced (whoosh-reloaded
     2.7.5 adds the old segments to the new list), so merged documents appear twice; this does not.
+    Raises FileNotFoundError when a writer deleted a file of the generation just read (see
+    ``IndexStore.current_searcher``); ``searcher`` then stays usable, as nothing of it was closed.
     """
     ix = searcher._ix
     toc = ix._read_toc()
     old = {reader.segment().segment_id(): reader for reader, _offset in searcher.reader().leaf_readers()
            if reader.segment() is not None}
-    readers = []
-    for segment in toc.segments:
-        reader = old.get(segment.segment_id())
-        if reader is not None and reader.segment().deleted_count() == segment.deleted_count():
-            del old[segment.segment_id()]
-        else:
-            reader = SegmentReader(ix.storage, toc.schema, segment, generation=toc.generation)
-        readers.append(reader)
+    readers, opened = [], []
+    try:
+        for segment in toc.segments:
+            reader = old.get(segment.segment_id())
+            if reader is None or reader.segment().deleted_count() != segment.deleted_count():
+                reader = SegmentReader(ix.storage, toc.schema, segment, generation=toc.generation)
+                opened.append(reader)
+            readers.append(reader)
+    except BaseException:
+        for reader in opened:
+            reader.close()
+        raise
+    kept = {id(reader) for reader in readers}
     for unused in old.values():
-        unused.close()
+        if id(unused) not in kept:
+            unused.close()
     if not readers:
         return ix.searcher()
     reader = readers[0] if len(readers) == 1 else MultiReader(readers, generation=toc.generation)
@@ -187,6 +196,12 @@ def _remember_missing_length_columns() -> None:
 
 
 _remember_missing_length_columns()
+
+
+def _pause(attempt: int) -> None:
+    """Nothing before the second attempt (the newest TOC is complete once it exists), then a little."""
+    if attempt:
+        time.sleep(0.01 * attempt)
 
 
 def date_number(day: date | None) -> int:
@@ -422,28 +437,41 @@ class IndexStore:
         return path if os.path.isdir(path) else None
 
     def open_live(self):
-        """The live index, or None when it is missing or cannot be read."""
-        path = self.live_dir()
-        if path is None:
-            return None
+        """The live index, or None when it is missing or cannot be read.
+
+        A file that vanishes while the index is opened was deleted by a writer's commit (the segments it
+        merged away, the TOC before its own): the index is opened again at its newest generation, up to
+        READ_ATTEMPTS times, before it counts as damaged.
+        """
         # Whoosh leaves the file of a damaged index open when reading it fails: it is closed (and its
         # warning silenced) when the exception is dropped, inside this block.
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ResourceWarning)
+            ix, failed = self._open_live_attempts()
+            if failed:
+                gc.collect()
+        return ix
+
+    def _open_live_attempts(self):
+        """(the live index or None, whether an attempt failed)."""
+        failed = False
+        for attempt in range(READ_ATTEMPTS):
+            path = self.live_dir()
+            if path is None:
+                return None, failed
             try:
                 ix = whoosh_index.open_dir(path)
                 with ix.searcher() as searcher:
                     searcher.doc_count()
                     if set(ix.schema.names()) != set(make_schema().names()):
-                        ix = None
+                        return None, failed
+                return ix, failed
+            except FileNotFoundError:
+                failed = True
+                _pause(attempt)
             except Exception:  # noqa: BLE001 - any damage means: rebuild it
-                ix = None
-                damaged = True
-            else:
-                damaged = False
-            if damaged:
-                gc.collect()
-        return ix
+                return None, True
+        return None, failed
 
     def create_generation(self):
         """A new, empty index beside the live one (not yet live)."""
@@ -483,14 +511,29 @@ class IndexStore:
             yield self.current_searcher()
 
     def current_searcher(self):
-        """The searcher (call with ``searcher_lock`` held), opened or refreshed as needed; or None."""
+        """The searcher (call with ``searcher_lock`` held), opened or refreshed as needed; or None.
+
+        A writer's commit deletes the files of the segments it merged away, and a rebuild removes the old
+        generation: a reader that read the list of files just before finds one gone (FileNotFoundError)
+        and reads the newest list again. Should the index change under it READ_ATTEMPTS times in a row,
+        the searcher it already has answers (its files are open, so it reads on) and the next search
+        refreshes it.
+        """
+        for attempt in range(READ_ATTEMPTS):
+            try:
+                return self._opened_or_refreshed()
+            except FileNotFoundError:
+                _pause(attempt)
+        return self._searcher
+
+    def _opened_or_refreshed(self):
         live = self.live_dir()
         if self._searcher is not None and (live != self._searcher_dir or self._searcher_pid != os.getpid()):
             self._close_searcher()
         if self._searcher is None and live is not None:
             ix = self.open_live()
             if ix is not None:
-                self._searcher = ix.searcher()
+                self._searcher = ix.searcher()  # Whoosh's own reader() retries a vanished file itself
                 self._searcher_dir, self._searcher_pid = live, os.getpid()
         elif self._searcher is not None and not self._searcher.up_to_date():
             self._searcher = _refreshed(self._searcher)

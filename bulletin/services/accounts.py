@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import secrets
+
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import delete
 from sqlmodel import Session, select
+from zxcvbn import zxcvbn
 
-from bulletin.models import Organisation, User, utcnow
+from bulletin.models import LoginSession, Organisation, User, utcnow
 from bulletin.passwords import hash_password, needs_rehash, verify_password
-from bulletin.services import audit
+from bulletin.services import audit, text_rules
 from bulletin.services.errors import InvalidData
 from bulletin.services.organisations import EMAIL_PATTERN, OrganisationInput, create_organisation
 from bulletin.services.permissions import ensure, is_active_member_of
 from bulletin.taxonomy import ROLES
 
-PASSWORD_MIN = 10
-PASSWORD_MAX = 256
+PASSWORD_MIN = 12  # OWASP ASVS 2.1.1
+PASSWORD_MAX = 128  # ASVS 2.1.2: at least 64 allowed, more than 128 refused
+GUESS_CHECK_MAX = 72  # the longest password zxcvbn judges
 RESET_SALT = "password-reset"
 # Verified against when the email is unknown, so a wrong email costs as long as a wrong password.
 _DUMMY_HASH = None
@@ -25,7 +30,13 @@ def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
 
 
-def validate_password(password: str) -> None:
+def validate_password(password: str, user_inputs: tuple[str, ...] = ()) -> None:
+    """Long enough, not too long, and not easy to guess (OWASP ASVS 2.1.1, 2.1.2, 2.1.7).
+
+    "Easy to guess" is zxcvbn's judgement, offline: its lists of the most common passwords from breaches,
+    words, names, keyboard patterns, repeats and dates, and ``user_inputs`` (the e-mail address, say).
+    No rules about character classes: length and unpredictability are what count (ASVS 2.1.9).
+    """
     if len(password or "") < PASSWORD_MIN:
         raise InvalidData(
             {"password": _l("The password needs at least %(min)d characters.", min=PASSWORD_MIN)}
@@ -34,6 +45,14 @@ def validate_password(password: str) -> None:
         raise InvalidData(
             {"password": _l("The password may have at most %(max)d characters.", max=PASSWORD_MAX)}
         )
+    # zxcvbn reads at most 72 characters; a longer password is no short common one anyway.
+    # An e-mail address also counts by its local part: "lena.schmidt1990" from "lena.schmidt1990@...".
+    hints = [part for value in user_inputs for part in (value, value.partition("@")[0]) if part]
+    if len(password) <= GUESS_CHECK_MAX and zxcvbn(password, user_inputs=hints)["score"] < 2:
+        raise InvalidData({"password": _l(
+            "This password is too easy to guess: it is a common password, a simple pattern or close to your "
+            "email address. Please choose another one, for example a few unrelated words."
+        )})
 
 
 def get_by_email(session: Session, email: str) -> User | None:
@@ -43,13 +62,16 @@ def get_by_email(session: Session, email: str) -> User | None:
 def create_user(session: Session, actor, email: str, password: str, *, role: str = "member",
                 organisation: Organisation | None = None) -> User:
     email = normalise_email(email)
+    problem = text_rules.problem(email)
+    if problem is not None:
+        raise InvalidData({"email": problem})
     if not EMAIL_PATTERN.match(email) or len(email) > 254:
         raise InvalidData({"email": _l("This is not an email address.")})
     if role not in ROLES:
         raise InvalidData({"role": _l("Unknown role.")})
     if role == "member" and organisation is None:
         raise InvalidData({"organisation": _l("A member belongs to an organisation.")})
-    validate_password(password)
+    validate_password(password, (email,))
     if get_by_email(session, email) is not None:
         raise InvalidData({"email": _l("There is already an account with this email address.")})
     user = User(email=email, password_hash=hash_password(password), role=role,
@@ -67,7 +89,7 @@ def sign_up(session: Session, actor, data: OrganisationInput, email: str, passwo
     """A new organisation with its first member; it waits for the coordinator's approval."""
     if get_by_email(session, email) is not None:
         raise InvalidData({"email": _l("There is already an account with this email address.")})
-    validate_password(password)
+    validate_password(password, (email,))
     organisation = create_organisation(session, actor, data, status="pending")
     return create_user(session, actor, email, password, organisation=organisation)
 
@@ -128,6 +150,27 @@ def user_for_reset_token(session: Session, secret_key: str, token: str, max_age:
 
 
 def set_password(session: Session, actor, user: User, password: str) -> None:
-    validate_password(password)
+    validate_password(password, (user.email,))
     user.password_hash = hash_password(password)
+    end_all_sessions(session, user)
     audit.record(session, actor, "user.password", user, {})
+
+
+def login_sessions_of(session: Session, user_id: int) -> list[LoginSession]:
+    """Where this account is signed in, the most recently used first."""
+    statement = (select(LoginSession).where(LoginSession.user_id == user_id)
+                 .order_by(LoginSession.last_seen_at.desc()))  # type: ignore[attr-defined]
+    return list(session.exec(statement))
+
+
+def end_other_sessions(session: Session, user: User, keep_token_hash: str) -> int:
+    """Sign this account out of every browser but one; returns how many sessions ended."""
+    result = session.execute(delete(LoginSession).where(LoginSession.user_id == user.id,
+                                                        LoginSession.token_hash != keep_token_hash))
+    return result.rowcount
+
+
+def end_all_sessions(session: Session, user: User) -> None:
+    """Sign this account out everywhere: its login sessions go, and a new secret voids any left."""
+    user.session_secret = secrets.token_hex(16)
+    session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))

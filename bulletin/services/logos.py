@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
 import warnings
 
 from flask_babel import lazy_gettext as _l
@@ -15,6 +16,8 @@ from bulletin.services.errors import InvalidData
 ACCEPTED_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
 MAX_PIXELS = 25_000_000  # refuse decompression bombs long before Pillow's own limit
 LOGO_BOX = (400, 400)
+# The names store_logo gives its files (and their half-written copies): all the purge may remove.
+LOGO_FILE = re.compile(r"^[0-9a-f]{32}\.png(\.tmp)?$")
 
 
 def store_logo(data: bytes, upload_dir: str, max_bytes: int) -> str:
@@ -47,7 +50,11 @@ def store_logo(data: bytes, upload_dir: str, max_bytes: int) -> str:
     filename = hashlib.sha256(encoded).hexdigest()[:32] + ".png"
     os.makedirs(upload_dir, exist_ok=True)
     path = os.path.join(upload_dir, filename)
-    if not os.path.exists(path):
+    try:
+        # Stored before (perhaps by an organisation since gone): fresh again, so the purge of unused
+        # logos, which spares files written within the last day, leaves it to the upload in progress.
+        os.utime(path)
+    except FileNotFoundError:
         with open(path + ".tmp", "wb") as handle:
             handle.write(encoded)
         os.replace(path + ".tmp", path)

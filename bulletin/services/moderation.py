@@ -13,8 +13,9 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from bulletin.models import Organisation, OrganisationMessage, Posting, utcnow
-from bulletin.services import audit
+from bulletin.services import audit, text_rules
 from bulletin.services.errors import InvalidData
+from bulletin.services.organisations import is_waiting_clause
 from bulletin.services.permissions import ensure
 
 MODERATION_STATES = ("visible", "held", "hidden")
@@ -54,6 +55,9 @@ def _clean_text(value: str | None, field: str, limit: int, required_message) -> 
         raise InvalidData({field: required_message})
     if len(text) > limit:
         raise InvalidData({field: _l("At most %(max)d characters.", max=limit)})
+    problem = text_rules.problem(text, multiline=True)  # reasons and messages may have several lines
+    if problem is not None:
+        raise InvalidData({field: problem})
     return text
 
 
@@ -126,7 +130,7 @@ def organisations_by_name(status: str | None = None, verified: bool | None = Non
 
 
 def count_waiting(session: Session) -> int:
-    return session.scalar(select(func.count(Organisation.id)).where(Organisation.status == "pending")) or 0
+    return session.scalar(select(func.count(Organisation.id)).where(is_waiting_clause())) or 0
 
 
 def suspend_organisation(session: Session, actor, organisation: Organisation, reason: str = "") -> None:

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
 from bulletin.models import Organisation, OrganisationText, User, utcnow
-from bulletin.services import audit
+from bulletin.services import audit, text_rules
 from bulletin.services.errors import InvalidData
 from bulletin.services.permissions import can_edit_profile, ensure
 from bulletin.taxonomy import LANGUAGE_BY_CODE, ORGANISATION_STATUSES, ORGANISATION_TYPES, language_rank
@@ -48,6 +48,7 @@ def validate(data: OrganisationInput) -> None:
         errors["name"] = _l("A name is required.")
     elif len(name) > NAME_MAX:
         errors["name"] = _l("The name may have at most %(max)d characters.", max=NAME_MAX)
+    text_rules.check(errors, "name", name)
     if data.type not in ORGANISATION_TYPES:
         errors["type"] = _l("Unknown type of organisation.")
     for code, text in data.descriptions.items():
@@ -57,6 +58,7 @@ def validate(data: OrganisationInput) -> None:
             errors["description"] = _l(
                 "The description may have at most %(max)d characters.", max=DESCRIPTION_MAX
             )
+        text_rules.check(errors, "description", text, multiline=True)
     unknown = [code for code in data.languages if code not in LANGUAGE_BY_CODE]
     if unknown:
         errors["languages"] = _l("Unknown language: %(code)s", code=", ".join(unknown))
@@ -64,6 +66,7 @@ def validate(data: OrganisationInput) -> None:
         value = _clean(getattr(data, name_))
         if value and len(value) > limit:
             errors[name_] = _l("At most %(max)d characters.", max=limit)
+        text_rules.check(errors, name_, value)
     email = _clean(data.email)
     if email and "email" not in errors and not EMAIL_PATTERN.match(email):
         errors["email"] = _l("This is not an email address.")
@@ -161,9 +164,17 @@ def get_by_key(session: Session, key: str) -> Organisation | None:
     return session.exec(select(Organisation).where(Organisation.key == key)).first()
 
 
+def is_waiting_clause():
+    """Pending sign-ups whose address is confirmed: until then a sign-up is nobody's business but the
+    address owner's (services/signups.py), and the daily purge removes it if it stays unconfirmed."""
+    unconfirmed = select(User.organisation_id).where(User.email_confirmed_at.is_(None),
+                                                     User.organisation_id.is_not(None))
+    return (Organisation.status == "pending") & Organisation.id.not_in(unconfirmed)
+
+
 def waiting_for_approval(session: Session) -> list[Organisation]:
     """Pending sign-ups, oldest first: the coordinator's queue."""
-    statement = select(Organisation).where(Organisation.status == "pending")
+    statement = select(Organisation).where(is_waiting_clause())
     return list(session.exec(statement.order_by(Organisation.created_at, Organisation.id)))
 
 
@@ -235,6 +246,9 @@ def reject(session: Session, actor, organisation: Organisation, reason: str = ""
     ensure(actor.is_coordinator)
     if organisation.status != "pending":
         raise InvalidData({"status": _l("Only organisations waiting for approval can be rejected.")})
+    problem = text_rules.problem(reason, multiline=True)
+    if problem is not None:
+        raise InvalidData({"reason": problem})
     from bulletin.models import Posting
 
     members = list(session.exec(select(User).where(User.organisation_id == organisation.id)))
@@ -267,6 +281,7 @@ def check_description_translation(organisation: Organisation, language: str, des
         errors["description"] = _l(
             "The description may have at most %(max)d characters.", max=DESCRIPTION_MAX
         )
+    text_rules.check(errors, "description", description, multiline=True)
     if errors:
         raise InvalidData(errors)
     return description

@@ -11,7 +11,7 @@ from sqlalchemy import or_, update
 from sqlmodel import Session, select
 
 from bulletin.models import Organisation, Posting, PostingText, utcnow
-from bulletin.services import audit, moderation
+from bulletin.services import audit, moderation, text_rules
 from bulletin.services.errors import InvalidData
 from bulletin.services.permissions import can_edit_posting, can_post_for, ensure
 from bulletin.taxonomy import CATEGORY_BY_SLUG, LANGUAGE_BY_CODE, POSTING_STATUSES, POSTING_TYPES
@@ -61,11 +61,16 @@ def validate(data: PostingInput) -> None:
         errors["title"] = _l("The title may have at most %(max)d characters.", max=TITLE_MAX)
     if any(len(text or "") > BODY_MAX for text in data.bodies.values()):
         errors["body"] = _l("The description may have at most %(max)d characters.", max=BODY_MAX)
+    for text in titles.values():
+        text_rules.check(errors, "title", text)
+    for text in data.bodies.values():
+        text_rules.check(errors, "body", text, multiline=True)
     bodies = [code for code, text in data.bodies.items() if (text or "").strip()]
     if any(code not in titles or not titles[code] for code in bodies):
         errors["body"] = _l("Every description needs a title in the same language.")
     if data.district and len(data.district) > DISTRICT_MAX:
         errors["district"] = _l("The district may have at most %(max)d characters.", max=DISTRICT_MAX)
+    text_rules.check(errors, "district", (data.district or "").strip())
     if errors:
         raise InvalidData(errors)
 
@@ -214,6 +219,8 @@ def check_translation(posting: Posting, language: str, title: str, body: str) ->
         errors["title"] = _l("The title may have at most %(max)d characters.", max=TITLE_MAX)
     if len(body) > BODY_MAX:
         errors["body"] = _l("The description may have at most %(max)d characters.", max=BODY_MAX)
+    text_rules.check(errors, "title", title)
+    text_rules.check(errors, "body", body, multiline=True)
     if errors:
         raise InvalidData(errors)
     return title, body

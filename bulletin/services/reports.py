@@ -13,7 +13,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from bulletin.models import Organisation, Posting, Report, utcnow
-from bulletin.services import audit
+from bulletin.services import audit, text_rules
 from bulletin.services.errors import InvalidData
 from bulletin.services.permissions import ensure
 
@@ -56,6 +56,7 @@ def validate(reason: str, text: str) -> str:
         errors["text"] = _l("At most %(max)d characters.", max=TEXT_MAX)
     elif reason == "other" and not text:
         errors["text"] = _l("Please describe the problem in a few words.")
+    text_rules.check(errors, "text", text, multiline=True)
     if errors:
         raise InvalidData(errors)
     return text
@@ -89,6 +90,9 @@ def close_report(session: Session, actor, report: Report, status: str, note: str
     note = (note or "").strip()
     if len(note) > NOTE_MAX:
         raise InvalidData({"note": _l("At most %(max)d characters.", max=NOTE_MAX)})
+    problem = text_rules.problem(note, multiline=True)
+    if problem is not None:
+        raise InvalidData({"note": problem})
     if report.status != "open":
         raise InvalidData({"status": _l("This report has already been dealt with.")})
     report.status, report.note = status, note or None

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
 from bulletin.models import User
-from bulletin.services import accounts, audit
+from bulletin.services import accounts, audit, two_factor
 from bulletin.services.errors import InvalidData
 from bulletin.services.permissions import ensure
 from bulletin.taxonomy import LANGUAGE_BY_CODE
@@ -47,17 +47,24 @@ def set_active(session: Session, actor, user: User, active: bool) -> bool:
     if user.active == active:
         return False
     user.active = active
+    if not active:
+        accounts.end_all_sessions(session, user)
     audit.record(session, actor, "user.reactivate" if active else "user.deactivate", user,
                  audit.diff({"active": not active}, {"active": active}))
     return True
 
 
-def record_reset_link(session: Session, actor, user: User) -> None:
-    """Note in the audit log that the coordinator sent this account a password link (never the link)."""
+def reset_access(session: Session, actor, user: User) -> None:
+    """The coordinator's "reset access": the account is signed out everywhere, its two-step sign-in key
+    is forgotten (a lost phone: a coordinator sets up a new one at the next sign-in), and the caller mails
+    it a link to choose a new password. The audit log notes it (never the link, never the key)."""
     ensure(actor.is_coordinator)
     if not user.active:
         raise InvalidData({"account": _l("This account is deactivated: reactivate it first.")})
-    audit.record(session, actor, "user.reset_link", user, {})
+    accounts.end_all_sessions(session, user)
+    had_two_factor = two_factor.clear(user)
+    audit.record(session, actor, "user.reset_link", user,
+                 audit.diff({"two_factor": had_two_factor}, {"two_factor": False}))
 
 
 def all_accounts(role: str | None = None):

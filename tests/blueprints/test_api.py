@@ -390,6 +390,27 @@ def test_a_bad_parameter_answers_400_naming_it(api, board, address, query, field
     assert "Accept-Language" in response.headers.get("Vary", "")
 
 
+EVERY_PARAMETER = [
+    *(("/postings", name) for name in ("q", "type", "category", "district", "lang", "organisation", "key",
+                                        "page", "per_page")),
+    *(("/organisations", name) for name in ("type", "page", "per_page")),
+    ("/postings/1/matches", "limit"),
+]
+
+
+@pytest.mark.parametrize(("address", "name"), EVERY_PARAMETER)
+def test_every_parameter_refuses_control_and_invisible_characters(api, address, name):
+    # NUL: the safety net under every request (bulletin.input_guard); the others: the text rule.
+    refused = {"1\x00": "cannot be accepted", "1\r\n2": "Line breaks are not allowed", "\u202e12": "(U+202E)",
+               "1\u200b2": "(U+200B)"}  # short enough for every parameter's length
+    for value, message in refused.items():
+        response = api(API + address, {name: value})
+
+        assert response.status_code == 400, (name, value)
+        error = response.get_json()["error"]
+        assert error["field"] == name and message in error["message"], (name, value)
+
+
 def test_error_messages_say_what_is_allowed(api, board):
     unknown = api(f"{API}/postings", "type=gift").get_json()["error"]["message"]
     too_many = api(f"{API}/postings", "per_page=500").get_json()["error"]["message"]

@@ -3,6 +3,7 @@ posting, and out of reach of every route that changes data."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -12,6 +13,7 @@ from sqlmodel import Session, SQLModel, select
 from bulletin import db as database
 from bulletin.db import get_engine
 from bulletin.models import AuditEntry
+from bulletin.models.audit import REMOVED
 from bulletin.services import audit
 from bulletin.services.actors import SystemActor
 
@@ -100,6 +102,28 @@ def test_detail_pages_show_the_entries_of_their_object(client, login, coordinato
     posting_id = db.exec(select(AuditEntry.object_id).where(AuditEntry.action == "posting.create")).one()
     posting_page = client.get(f"/en/desk/postings/{posting_id}").get_data(as_text=True)
     assert "posting.create" in posting_page and "organisation.create" not in posting_page
+
+
+def test_entries_whose_personal_details_were_removed_say_so(client, login, coordinator, db):
+    db.add(AuditEntry(actor="", actor_id=41, action="organisation.create", object_type="organisation",
+                      object_id=999, object_key="nachbarschaftshilfe-keller",
+                      changes={"name": {"before": None, "after": "Nachbarschaftshilfe Keller"},
+                               "email": dict(REMOVED)},
+                      redacted_at=datetime(2026, 3, 2, 5, 0, tzinfo=UTC)))
+    db.add(AuditEntry(actor="", action="user.consent", object_type="user", object_id=42,
+                      changes={"privacy_notice": True}, redacted_at=datetime(2026, 3, 2, 5, 0, tzinfo=UTC)))
+    db.commit()
+    login(coordinator)
+
+    response = client.get("/en/desk/audit?action=organisation.create")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "account #41, address removed" in page
+    assert re.search(r'<span class="field">email</span>:\s*<span class="removed">removed</span>', page)
+    assert '<ins dir="auto">Nachbarschaftshilfe Keller</ins>' in page
+    assert "Personal details removed on Mar 2, 2026" in page
+    consent = client.get("/en/desk/audit?action=user.consent").get_data(as_text=True)
+    assert "address removed" in consent and "user: <bdi>#42</bdi>" in consent
 
 
 # No route can change the log --------------------------------------------------------------------------------

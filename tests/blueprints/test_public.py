@@ -269,7 +269,7 @@ def test_posting_lists_its_languages_with_the_original_marked(client, make_posti
     assert original + deutsch + "&nbsp;(original)</a>" in chosen
 
 
-@pytest.mark.parametrize("code", ["fr", "xx", "", "de%00", "DE"])
+@pytest.mark.parametrize("code", ["fr", "xx", "", "DE"])  # a NUL: tests/test_input_guard.py
 def test_posting_refuses_a_text_language_it_does_not_have(client, make_posting, code):
     posting = make_posting()
     response = client.get(f"/en/postings/{posting.id}?text={code}")
@@ -477,7 +477,7 @@ def test_search_explains_an_empty_query_and_no_results(client, make_posting):
 
 HOSTILE_QUERIES = [
     '"Sofa"', "'", '"', "Sofa AND Tisch OR *", "title:Sofa", "body:*", "NOT Sofa", "(Sofa", "Sofa)",
-    "%", "_", "\\", "%_%", "Sofa*?", "x" * 5000, "Sofa " * 1000, "\x00Sofa\x00", "Sofa\x1b[31m", "\u202eSofa",
+    "%", "_", "\\", "%_%", "Sofa*?", "x" * 5000, "Sofa " * 1000, "Sofa\x1b[31m", "\u202eSofa",  # NUL: 400
     "Sofa دراجة Велосипед 自行车", "<script>alert(1)</script>", "{{ 7*7 }}", "😀" * 50,
 ]
 

@@ -1,30 +1,14 @@
-"""A live server of the test app and a real headless Chromium to drive it."""
+"""A live server of the test app, and pages in the headless Chromium of tests/conftest.py to drive it."""
 
 from __future__ import annotations
 
 import gc
 import os
-import shutil
 import threading
 import warnings
 
 import pytest
 from werkzeug.serving import make_server
-
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-def _chromium_path() -> str | None:
-    return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 @pytest.fixture
@@ -42,22 +26,6 @@ def live_server(app):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ResourceWarning)
         gc.collect()
-
-
-@pytest.fixture(scope="session")
-def chromium():
-    executable = _chromium_path()
-    if executable is None:
-        message = "Chromium is not installed (Debian package 'chromium')"
-        if os.environ.get("BULLETIN_REQUIRE_BROWSER") == "1":
-            pytest.fail(message + ", and BULLETIN_REQUIRE_BROWSER=1 requires it")
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -116,7 +116,7 @@ def phone_fonts(folder: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def phone_browser(chromium, tmp_path_factory):
-    """A second Chromium, launched like the first (tests/browser/conftest.py), that sees only the phone's
+    """A second Chromium, launched like the first (tests/conftest.py), that sees only the phone's
     Latin font."""
     config = phone_fonts(tmp_path_factory.mktemp("phone"))
     executable = shutil.which("chromium") or shutil.which("chromium-browser")

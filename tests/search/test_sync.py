@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
+import time
 from datetime import date, timedelta
 
 import pytest
@@ -229,3 +231,90 @@ def test_reindex_check_without_an_index_fails(app):
     shutil.rmtree(store.root)
     result = app.test_cli_runner().invoke(args=["reindex", "--check"])
     assert result.exit_code == 1 and "There is no readable search index" in result.output
+
+
+# What a commit writes itself: its own rows, within a second
+
+
+def queued_behind_the_index(monkeypatch, make_posting, titles: list[str]) -> list:
+    """Postings committed and queued with the index untouched, as a killed process leaves them."""
+    with monkeypatch.context() as patched:
+        patched.setattr(sync, "write_rows", lambda *args, **kwargs: False)
+        return [make_posting(title=title) for title in titles]
+
+
+def test_a_commit_writes_its_own_change_and_leaves_the_backlog_queued(app, make_posting, monkeypatch):
+    make_posting(title="Kinderwagen", key="pram")
+    queued_behind_the_index(monkeypatch, make_posting, ["Hochstuhl", "Wickelkommode"])
+    make_posting(title="Laufrad", key="bike")
+    assert found("Laufrad") == ["bike"]
+    assert found("Hochstuhl") == [] and found("Wickelkommode") == []
+    assert sync.pending_count(get_engine()) == 2
+
+
+def test_a_commit_finding_the_index_busy_answers_in_time_and_leaves_its_change_queued(
+    app, make_posting, client, csrf_token, login, make_user, today
+):
+    organisation = make_posting(title="Kinderwagen", key="pram").organisation
+    login(make_user(organisation=organisation))
+    store, held, release = get_search().store, threading.Event(), threading.Event()
+
+    def busy_writer() -> None:  # another writer holds the lock the whole time
+        with store.writer_lock.held():
+            held.set()
+            release.wait(30)
+
+    thread = threading.Thread(target=busy_writer)
+    thread.start()
+    try:
+        assert held.wait(10)
+        form = {"type": "offer", "category": "other", "original_language": "de", "title": "Laufrad",
+                "body": "Für Kinder ab drei Jahren.", "district": "",
+                "valid_until": (today + timedelta(days=30)).isoformat(), "csrf_token": csrf_token()}
+        started = time.perf_counter()
+        response = client.post("/en/dashboard/postings/new", data=form)
+        elapsed = time.perf_counter() - started
+    finally:
+        release.set()
+        thread.join(30)
+    assert response.status_code == 302
+    assert elapsed < 3  # about a second of waiting for the lock, then the answer (measured generously)
+    assert found("Laufrad") == [] and sync.pending_count(get_engine()) == 1
+    assert app.test_cli_runner().invoke(args=["search-worker", "--once"]).exit_code == 0
+    assert len(found("Laufrad")) == 1 and in_step()
+
+
+def test_a_write_past_its_time_is_cancelled_and_stays_queued(app, db, make_posting, monkeypatch):
+    make_posting(title="Kinderwagen", key="pram")
+    (posting,) = queued_behind_the_index(monkeypatch, make_posting, ["Hochstuhl"])
+    row_ids = list(db.exec(select(SearchQueueEntry.id)))
+    assert sync.write_rows(get_search(), get_engine(), row_ids, seconds=0) is False
+    assert found("Hochstuhl") == [] and sync.pending_count(get_engine()) == 1
+    assert sync.write_rows(get_search(), get_engine(), row_ids) is True
+    assert found("Hochstuhl") == [posting.key] and in_step()
+
+
+def test_a_commit_touching_many_postings_leaves_them_to_the_worker(app, db, make_organisation, make_posting,
+                                                                  monkeypatch):
+    organisation = make_organisation(name="Hilfe")
+    for title in ("Kinderwagen", "Hochstuhl", "Wickelkommode"):
+        make_posting(organisation=organisation, title=title)
+    monkeypatch.setattr(sync, "REQUEST_MAX_POSTINGS", 2)
+    organisations.set_status(db, ACTOR, organisation, status="suspended")
+    db.commit()
+    assert sync.pending_count(get_engine()) == 3 and len(found("Kinderwagen")) == 1
+    assert app.test_cli_runner().invoke(args=["search-worker", "--once"]).exit_code == 0
+    assert found("Kinderwagen") == [] and in_step()
+
+
+def test_a_commit_builds_a_missing_index_only_for_a_small_board(app, make_posting, monkeypatch):
+    make_posting(title="Kinderwagen", key="pram")  # a board of one: its first commit built the index
+    assert in_step()
+    store = get_search().store
+    store.close()
+    shutil.rmtree(store.live_dir())
+    monkeypatch.setattr(sync, "REQUEST_REBUILD_MAX_POSTINGS", 1)
+    make_posting(title="Hochstuhl", key="chair")  # two postings: too many to build in a request
+    assert store.live_dir() is None and sync.pending_count(get_engine()) == 1
+    assert found("Hochstuhl") == ["chair"]  # the first search builds it
+    assert in_step()

@@ -55,3 +55,22 @@ def test_reset_tokens_are_signed_and_expire(db, make_user):
     assert accounts.user_for_reset_token(db, "other secret", token, max_age=60) is None
     assert accounts.user_for_reset_token(db, SECRET, token + "x", max_age=60) is None
     assert accounts.user_for_reset_token(db, SECRET, token, max_age=-1) is None
+
+
+@pytest.mark.parametrize("password", ["password1234", "qwertyuiopasdf", "iloveyou1234", "abcdefghijkl",
+                                      "hallohallo12"])
+def test_common_and_patterned_passwords_are_refused(db, password):
+    with pytest.raises(InvalidData) as refused:
+        accounts.validate_password(password)
+    assert "too easy to guess" in str(refused.value.errors["password"])
+
+
+def test_a_password_made_of_the_email_address_is_refused(db):
+    with pytest.raises(InvalidData):
+        accounts.validate_password("lena.schmidt1990", ("lena.schmidt1990@example.org",))
+    accounts.validate_password("lena.schmidt1990")  # without the address it is not obvious
+
+
+def test_long_and_unpredictable_passwords_are_welcome(db):
+    for password in ("correct horse battery", "Blaue Tassen tanzen leise", "x7#Qm!p2Lw" * 9):
+        accounts.validate_password(password[:128])
