@@ -43,7 +43,7 @@ def test_the_page_speaks_the_language_of_its_address(client):
     ("q=Sofa%00", "q"), ("district=%00", "district"), ("key=k%00", "key"), ("%00=1", "\\u0000"),
 ])
 def test_the_api_names_the_parameter_in_its_json_error(client, query, field):
-    response = client.get(f"/api/v1/postings?{query}")
+    response = client.get(f"/api/v1/postings?{query}", headers={"Accept-Language": "en"})
 
     assert response.status_code == 400
     assert response.get_json()["error"]["field"] == field
@@ -83,7 +83,8 @@ JSON_BODIES = [
 def test_a_json_body_no_database_can_hold_is_refused(client):
     for body in JSON_BODIES:
         for address in ("/en/search", "/api/v1/postings"):
-            response = client.get(address, data=body, content_type="application/json")
+            response = client.get(address, data=body, content_type="application/json",
+                                  headers={"Accept-Language": "en"})  # the API speaks the client's language
 
             assert response.status_code == 400, (address, body[:20])
             assert MESSAGE in response.get_data(as_text=True)

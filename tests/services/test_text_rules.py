@@ -4,6 +4,7 @@ command line reach the services without a form)."""
 from __future__ import annotations
 
 import pytest
+from flask_babel import force_locale
 
 from bulletin.services import (
     accounts,
@@ -53,6 +54,11 @@ def test_one_line_takes_every_script_joiners_and_direction_marks(value):
 
 
 def test_the_message_says_what_is_wrong(app):
+    with force_locale("en"):  # outside a request the board's default language (German) would speak
+        check_messages()
+
+
+def check_messages():
     assert str(text_rules.problem("Evil\nCorp")) == (
         "Line breaks are not allowed here: please write this on one line."
     )
