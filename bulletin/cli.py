@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlmodel import select
 
-from bulletin import exporter, importer
+from bulletin import exporter, importer, links
 from bulletin.db import get_session
 from bulletin.models import Organisation
 from bulletin.services import accounts, organisations, retention, text_rules
@@ -38,6 +38,17 @@ DEMO_MEMBERS = (
     ("kleiderstube@neustetten.example", "org-kleiderstube-muehlbach"),
     ("sprachcafe@neustetten.example", "org-sprachcafe-sonnenhang"),
 )
+
+
+def mail_url_builder(app):
+    """Links for the mails a command sends, or a clear refusal when the board's address is unknown."""
+    try:
+        return links.url_builder(app)
+    except links.NoBaseUrl as error:
+        raise click.ClickException(
+            _("Set BULLETIN_BASE_URL to the board's public address (for example https://board.example.org): "
+              "the mails link to it.")
+        ) from error
 
 
 def console_command(function: Callable) -> Callable:

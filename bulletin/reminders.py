@@ -16,8 +16,8 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from werkzeug.routing import MapAdapter
 
-from bulletin import i18n, links
-from bulletin.cli import console_command
+from bulletin import i18n
+from bulletin.cli import console_command, mail_url_builder
 from bulletin.db import get_session
 from bulletin.mail import send_mail_or_log
 from bulletin.models import Organisation, Posting
@@ -83,13 +83,7 @@ def remind(organisation: Organisation, due: list[Posting], urls: MapAdapter, lan
 
 def send_reminders(app: Flask, today, days_ahead: int) -> Outcome:
     session, outcome = get_session(), Outcome()
-    try:
-        urls = links.url_builder(app)
-    except links.NoBaseUrl as error:
-        raise click.ClickException(
-            _("Set BULLETIN_BASE_URL to the board's public address (for example https://board.example.org): "
-              "the mails link to it.")
-        ) from error
+    urls = mail_url_builder(app)
     language = mail_language(app)
     g.lang = language  # the mails' templates and dates speak the board's language
     due_groups = expiry.by_organisation(expiry.postings_due(session, today, days_ahead))

@@ -10,8 +10,8 @@ from flask.cli import with_appcontext
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 
-from bulletin import i18n, links
-from bulletin.cli import console_command
+from bulletin import i18n
+from bulletin.cli import console_command, mail_url_builder
 from bulletin.db import get_engine, get_session
 from bulletin.search import digest, get_search, sync, worker
 from bulletin.search.locking import LockTimeout
@@ -121,13 +121,7 @@ def send_match_digest_command() -> None:
     """Mail the organisations that asked for it the new offers matching their open requests. Run daily."""
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     session, search, today = get_session(), get_search(), clock.today()
-    try:
-        urls = links.url_builder(app)
-    except links.NoBaseUrl as error:
-        raise click.ClickException(
-            _("Set BULLETIN_BASE_URL to the board's public address (for example https://board.example.org): "
-              "the mails link to it.")
-        ) from error
+    urls = mail_url_builder(app)
     default = app.config["BULLETIN_DEFAULT_LANGUAGE"]
     language = default if default in i18n.ui_languages(app) else i18n.SOURCE_LANGUAGE
     g.lang = language
