@@ -136,15 +136,25 @@ def make_reset_token(secret_key: str, user: User) -> str:
     return _serializer(secret_key).dumps({"user": user.id, "hash": user.password_hash[-16:]})
 
 
-def user_for_reset_token(session: Session, secret_key: str, token: str, max_age: int) -> User | None:
+def signed_user(session: Session, serializer: URLSafeTimedSerializer, token: str,
+                max_age: int) -> tuple[User, dict] | None:
+    """The active account a signed link names, with the link's payload; None if forged or expired."""
     try:
-        payload = _serializer(secret_key).loads(token, max_age=max_age)
+        payload = serializer.loads(token, max_age=max_age)
     except (BadSignature, SignatureExpired):
         return None
     if not isinstance(payload, dict) or not isinstance(payload.get("user"), int):
         return None
     user = session.get(User, payload["user"])
-    if user is None or not user.active or user.password_hash[-16:] != payload.get("hash"):
+    return (user, payload) if user is not None and user.active else None
+
+
+def user_for_reset_token(session: Session, secret_key: str, token: str, max_age: int) -> User | None:
+    found = signed_user(session, _serializer(secret_key), token, max_age)
+    if found is None:
+        return None
+    user, payload = found
+    if user.password_hash[-16:] != payload.get("hash"):
         return None
     return user
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import or_
 from sqlmodel import Session, select
 
@@ -73,14 +73,11 @@ def make_confirm_token(secret_key: str, user: User) -> str:
 def user_for_confirm_token(session: Session, secret_key: str, token: str, max_age: int) -> User | None:
     """The unconfirmed account this token confirms, or None: forged, expired, or used already (a
     confirmed account makes every one of its tokens void, so each link works once)."""
-    try:
-        payload = _serializer(secret_key).loads(token, max_age=max_age)
-    except (BadSignature, SignatureExpired):
+    found = accounts.signed_user(session, _serializer(secret_key), token, max_age)
+    if found is None:
         return None
-    if not isinstance(payload, dict) or not isinstance(payload.get("user"), int):
-        return None
-    user = session.get(User, payload["user"])
-    if user is None or not user.active or user.email_confirmed_at is not None:
+    user, payload = found
+    if user.email_confirmed_at is not None:
         return None
     return user if user.email == payload.get("email") else None
 
