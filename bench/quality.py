@@ -1,6 +1,7 @@
 """Search and matching quality on an evaluation set (default: ../shared/data/dev/).
 
     .venv/bin/python bench/quality.py [--data DIR] [--concepts FILE] [--json] [--details]
+                                      [--set FIELD=VALUE ...] [--sweep FIELD=V1,V2,... ...]
 
 Imports the set's corpus.jsonl into a temporary board (SQLite, its own index), then measures:
 
@@ -12,6 +13,11 @@ Imports the set's corpus.jsonl into a temporary board (SQLite, its own index), t
   none, and must-not violations.
 
 Prints a table; ``--json`` prints the figures as JSON instead, ``--details`` each request and query.
+
+The ranking is bulletin/search/ranking.py's ``RANKING``; ``--set field=value`` (repeatable) changes one of
+its fields. ``--sweep field=v1,v2,v3`` measures each value in turn (the rest as set) and prints the main
+figures per value, the current one marked; several ``--sweep`` run one after another. Each measurement
+builds its board anew, so the index-time fields count too.
 """
 
 from __future__ import annotations
@@ -36,6 +42,7 @@ from bulletin.models import Posting  # noqa: E402
 from bulletin.search import get_search, sync  # noqa: E402
 from bulletin.search.match import matches_for  # noqa: E402
 from bulletin.search.query import search_postings  # noqa: E402
+from bulletin.search.ranking import RANKING, Ranking  # noqa: E402
 
 DEFAULT_DATA = os.path.join(os.path.dirname(ROOT), "shared", "data", "dev")
 MATCH_LIST_LENGTH = 10
@@ -167,6 +174,59 @@ def table(matching: dict, searching: dict) -> str:
     return "\n".join(lines)
 
 
+def measure(data: str, concepts: str | None, ranking: Ranking, qrels: dict,
+            queries: list[dict]) -> tuple[dict, dict, list[str]]:
+    """Matching and search figures, and the details, on a board of its own built with ``ranking``."""
+    with tempfile.TemporaryDirectory() as directory:
+        app = board(directory, concepts)
+        with app.app_context():
+            get_search().use_ranking(ranking)  # before anything is indexed
+            SQLModel.metadata.create_all(get_engine())
+            load_corpus(os.path.join(data, "corpus.jsonl"))
+            details: list[str] = []
+            matching = evaluate_matching(qrels, details)
+            details.append("")
+            searching = evaluate_search(queries, details)
+            get_search().store.close()
+    return matching, searching, details
+
+
+def assignments(texts: list[str], option: str) -> list[tuple[str, str]]:
+    pairs = []
+    for text in texts:
+        name, equals, value = text.partition("=")
+        if not equals or not name.strip() or not value.strip():
+            raise SystemExit(f"{option} wants FIELD=VALUE, not {text!r}")
+        pairs.append((name.strip(), value.strip()))
+    return pairs
+
+
+def ranking_with(base: Ranking, values: dict[str, str]) -> Ranking:
+    try:
+        return base.with_values(values)
+    except ValueError as error:
+        raise SystemExit(str(error)) from None
+
+
+SWEEP_COLUMNS = ("MRR", "recall@5", "must-not", "no-match empty", "nDCG@10", "zero results",
+                 "must-not (search)")
+
+
+def sweep_table(name: str, current: object, rows: list[tuple[str, dict, dict]]) -> str:
+    """One line per value of ``name``: the main matching and search figures."""
+    lines = [f"Sweep of {name} (* the value otherwise used):", "",
+             "| " + " | ".join((name, *SWEEP_COLUMNS)) + " |", "|" + " --- |" * (len(SWEEP_COLUMNS) + 1)]
+    for value, matching, searching in rows:
+        mark = " *" if type(current)(value) == current else ""
+        figures = (f"{matching['mrr']:.3f}", f"{matching['recall_at_5']:.3f}",
+                   str(matching["must_not_violations"]),
+                   f"{matching['no_match_empty']} of {matching['no_match_requests']}",
+                   f"{searching['ndcg_at_10']:.3f}", f"{searching['zero_result_rate']:.1%}",
+                   str(searching["must_not_violations"]))
+        lines.append("| " + " | ".join((value + mark, *figures)) + " |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", default=DEFAULT_DATA,
@@ -174,26 +234,43 @@ def main() -> None:
     parser.add_argument("--concepts", help="a concept lexicon other than the board's own")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--details", action="store_true", help="print every request and query")
+    parser.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
+                        help="a field of bulletin/search/ranking.py's Ranking, changed (repeatable)")
+    parser.add_argument("--sweep", action="append", default=[], metavar="FIELD=V1,V2,...",
+                        help="measure each value of a Ranking field in turn (repeatable)")
     args = parser.parse_args()
+    base = ranking_with(RANKING, dict(assignments(args.set, "--set")))
+    sweeps = [(name, [value.strip() for value in values.split(",") if value.strip()])
+              for name, values in assignments(args.sweep, "--sweep")]
+    for name, values in sweeps:  # every value checked before the first board is built
+        for value in values:
+            ranking_with(base, {name: value})
     with open(os.path.join(args.data, "qrels.json"), encoding="utf-8") as handle:
         qrels = json.load(handle)
     with open(os.path.join(args.data, "search.json"), encoding="utf-8") as handle:
         queries = json.load(handle)
-    with tempfile.TemporaryDirectory() as directory:
-        app = board(directory, args.concepts)
-        with app.app_context():
-            SQLModel.metadata.create_all(get_engine())
-            load_corpus(os.path.join(args.data, "corpus.jsonl"))
-            details: list[str] = []
-            matching = evaluate_matching(qrels, details)
-            details.append("")
-            searching = evaluate_search(queries, details)
-            get_search().store.close()
+    if sweeps:
+        report = []
+        for name, values in sweeps:
+            rows = [(value, *measure(args.data, args.concepts, ranking_with(base, {name: value}), qrels,
+                                     queries)[:2]) for value in values]
+            report.append((name, getattr(base, name), rows))
+        if args.json:
+            print(json.dumps([{"field": name, "values": [{"value": value, "matching": matching,
+                                                           "search": searching}
+                                                          for value, matching, searching in rows]}
+                              for name, _current, rows in report], indent=2))
+            return
+        print("\n\n".join(sweep_table(name, current, rows) for name, current, rows in report))
+        return
+    matching, searching, details = measure(args.data, args.concepts, base, qrels, queries)
     if args.json:
         print(json.dumps({"matching": matching, "search": searching}, indent=2))
         return
     if args.details:
         print("\n".join(details))
+    if base != RANKING:
+        print("Ranking: " + ", ".join(f"{name}={value}" for name, value in assignments(args.set, "--set")))
     print(table(matching, searching))
 
 

@@ -7,7 +7,7 @@ import secrets
 
 from flask import Flask
 
-from bulletin import config as config_module
+from bulletin import config, settings
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -33,12 +33,13 @@ def _configure(app: Flask, test_config: dict | None) -> None:
     if test_config and "INSTANCE_PATH" in test_config:
         app.instance_path = test_config["INSTANCE_PATH"]
     os.makedirs(app.instance_path, exist_ok=True)
-    app.config.from_mapping(config_module.load_config(app.instance_path))
-    if test_config:
-        app.config.from_mapping(test_config)
-    if not app.config.get("SECRET_KEY") and app.config["BULLETIN_ENV"] == "development":
-        app.config["SECRET_KEY"] = _development_secret(app.instance_path)
-    config_module.finalise(app.config)
+    board_settings = settings.load(app.instance_path, test_config)
+    if not board_settings.secret_key and board_settings.environment == "development":
+        board_settings = settings.replace(board_settings, SECRET_KEY=_development_secret(app.instance_path))
+    config.check_production(board_settings)
+    board_settings = config.complete(board_settings)
+    settings.init_app(app, board_settings)
+    app.config.from_mapping(config.flask_config(board_settings, test_config))
 
 
 def _development_secret(instance_path: str) -> str:
@@ -62,16 +63,17 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
-    passwords.configure(app.config["BULLETIN_ARGON2_TIME_COST"], app.config["BULLETIN_ARGON2_MEMORY_COST"])
+    passwords.init_app(app)
     from bulletin import search
 
     search.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:
-    from bulletin.blueprints import account, api, dashboard, moderation, printing, public
+    from bulletin.blueprints import account, api, dashboard, printing, public
+    from bulletin.blueprints.desk import routes as desk
 
-    for module in (public, account, dashboard, moderation, printing, api):
+    for module in (public, account, dashboard, desk, printing, api):
         app.register_blueprint(module.bp)
     # The coordinator's desk: reports from visitors, renew links, visitor counts.
     from bulletin.blueprints import renewal, reports, visits
@@ -95,7 +97,6 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_commands(app: Flask) -> None:
-    from bulletin import cli, migrate
+    from bulletin import commands
 
-    cli.init_app(app)
-    migrate.init_app(app)
+    commands.init_app(app)

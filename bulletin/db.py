@@ -14,6 +14,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import String
 from sqlmodel import Session, create_engine
 
+from bulletin import settings
 from bulletin.models import AuditEntry
 
 ENGINE_KEY = "bulletin.engine"
@@ -97,7 +98,7 @@ def _refuse_audit_changes(session, _context, _instances) -> None:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions[ENGINE_KEY] = make_engine(app.config["SQLALCHEMY_DATABASE_URI"])
+    app.extensions[ENGINE_KEY] = make_engine(settings.of(app).database_url)
     app.teardown_appcontext(_close_session)
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 from functools import cache
 
-from flask import Flask, current_app, g, request
+from flask import Flask, abort, current_app, g, request
 
-from bulletin.taxonomy import LANGUAGE_BY_CODE, LANGUAGES, language_direction
+from bulletin import settings
+from bulletin.taxonomy import LANGUAGE_BY_CODE, LANGUAGES
 
 SOURCE_LANGUAGE = "en"  # the language msgids are written in
 FIRST_STRONG_ISOLATE = "\u2068"
@@ -30,25 +31,26 @@ def ui_languages(app: Flask | None = None) -> tuple[str, ...]:
     return _catalogue_languages(app.config["BABEL_TRANSLATION_DIRECTORIES"])
 
 
+def default_language(app: Flask | None = None) -> str:
+    """The board's default language, else English: a default without a catalogue (yet) has no pages to
+    show nor words to write a mail in."""
+    app = app or current_app
+    default = settings.of(app).default_language
+    return default if default in ui_languages(app) else SOURCE_LANGUAGE
+
+
 def best_language() -> str:
     """The interface language the browser prefers, else the board's default."""
-    languages = ui_languages()
-    default = current_app.config["BULLETIN_DEFAULT_LANGUAGE"]
-    if default not in languages:
-        default = SOURCE_LANGUAGE  # the default has no catalogue (yet): its pages would not exist
-    return request.accept_languages.best_match(languages, default=default) or default
+    default = default_language()
+    return request.accept_languages.best_match(ui_languages(), default=default) or default
 
 
 def current_language() -> str:
-    return g.get("lang") or current_app.config["BULLETIN_DEFAULT_LANGUAGE"]
+    return g.get("lang") or settings.current().default_language
 
 
 def select_locale() -> str:
     return current_language()
-
-
-def current_direction() -> str:
-    return language_direction(current_language())
 
 
 def isolate(text: str) -> str:
@@ -71,9 +73,7 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def refuse_unknown_language():
-        from flask import abort
-
         if "lang" in g and g.lang not in ui_languages(app):
             # An unknown prefix is an unknown page; fall back to a language we can answer in.
-            g.lang = app.config["BULLETIN_DEFAULT_LANGUAGE"]
+            g.lang = settings.of(app).default_language
             abort(404)

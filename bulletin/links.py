@@ -3,7 +3,8 @@
 A link in a mail must never be built from the request: its Host header is whatever the sender of the
 request chose, so a password-reset mail asked for with ``Host: attacker.example`` would point there.
 Every mail link is built here, from ``BULLETIN_BASE_URL`` (required in production; in development and
-tests the ``SERVER_NAME`` stands in when it is not set).
+tests the ``SERVER_NAME`` stands in when it is not set). A command that mails checks for the address
+before it records anything (bulletin.commands.console.require_mail_links).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from urllib.parse import urlsplit
 from flask import Flask, current_app
 from werkzeug.routing import MapAdapter
 
+from bulletin import settings
+
 ADAPTER_KEY = "bulletin.links"
 
 
@@ -21,7 +24,7 @@ class NoBaseUrl(RuntimeError):
 
 
 def base_url(app: Flask) -> str | None:
-    configured = app.config.get("BULLETIN_BASE_URL")
+    configured = settings.of(app).base_url
     if configured:
         return configured.rstrip("/")
     if app.config.get("SERVER_NAME"):

@@ -22,6 +22,7 @@ from flask import current_app, session
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import delete, update
 
+from bulletin import settings
 from bulletin.db import get_engine, get_session
 from bulletin.models import LoginSession, User, utcnow
 
@@ -60,9 +61,9 @@ def end() -> None:
 
 def still_valid(login: LoginSession, now) -> bool:
     """Neither idle for longer than BULLETIN_SESSION_IDLE_MINUTES nor older than its lifetime."""
-    config = current_app.config
-    idle = timedelta(minutes=config["BULLETIN_SESSION_IDLE_MINUTES"])
-    return login.created_at + config["PERMANENT_SESSION_LIFETIME"] >= now and login.last_seen_at + idle >= now
+    idle = timedelta(minutes=settings.current().session_idle_minutes)
+    lifetime = current_app.config["PERMANENT_SESSION_LIFETIME"]
+    return login.created_at + lifetime >= now and login.last_seen_at + idle >= now
 
 
 def load(token: str) -> User | None:

@@ -1,4 +1,7 @@
-"""Sending mail: SMTP in production, the console in development, a list in tests."""
+"""Sending mail: SMTP in production, the console in development, a list in tests.
+
+This is the transport only: what a mail says, and to whom, is composed in bulletin.notifications.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from email.message import EmailMessage
 from flask import after_this_request, current_app, g
 from flask_babel import force_locale
 
-from bulletin import i18n
+from bulletin import i18n, settings
 from bulletin.services import text_rules
 
 OUTBOX_KEY = "bulletin.outbox"
@@ -24,10 +27,9 @@ class UnwritableMail(ValueError):
 def build_message(to: str, subject: str, body: str) -> EmailMessage:
     """The mail, with its subject on one line: subjects quote names and titles, and one stored before the
     text rules (bulletin.services.text_rules) may hold a line break, which a header cannot."""
-    config = current_app.config
     message = EmailMessage()
     try:
-        message["From"] = config["MAIL_DEFAULT_SENDER"]
+        message["From"] = settings.current().mail_default_sender
         message["To"] = to
         message["Subject"] = text_rules.one_line(subject)
         message.set_content(body)
@@ -38,19 +40,19 @@ def build_message(to: str, subject: str, body: str) -> EmailMessage:
 
 
 def send_mail(to: str, subject: str, body: str) -> None:
-    config = current_app.config
+    board = settings.current()
     message = build_message(to, subject, body)
-    backend = config["MAIL_BACKEND"]
+    backend = board.mail_backend
     if backend == "memory":
         current_app.extensions.setdefault(OUTBOX_KEY, []).append(message)
     elif backend == "console":
         print(f"\n--- mail (not sent: development) ---\n{message}--- end of mail ---\n", file=sys.stderr)
     else:
-        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30) as smtp:
-            if config["MAIL_USE_TLS"]:
+        with smtplib.SMTP(board.mail_server, board.mail_port, timeout=30) as smtp:
+            if board.mail_use_tls:
                 smtp.starttls()
-            if config["MAIL_USERNAME"]:
-                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
+            if board.mail_username:
+                smtp.login(board.mail_username, board.mail_password or "")
             smtp.send_message(message)
 
 

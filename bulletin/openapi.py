@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
+from bulletin.blueprints.url_rules import MAX_ID
 from bulletin.services import text_rules
 from bulletin.taxonomy import CATEGORY_SLUGS, LANGUAGE_CODES, ORGANISATION_TYPES, POSTING_TYPES
 
@@ -20,7 +21,6 @@ API_PREFIX = "/api/v1"
 DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100
 MAX_PAGE = 100_000
-MAX_ID = 2**31 - 1  # the largest id both SQLite and PostgreSQL integer columns accept
 KEY_MAX_LENGTH = 100
 CACHE_SECONDS = 60
 DEFAULT_MATCHES = 10

@@ -17,8 +17,7 @@ import hashlib
 import math
 import time
 
-from flask import current_app
-
+from bulletin import settings
 from bulletin.extensions import limiter
 
 WINDOW_SECONDS = 15 * 60
@@ -30,7 +29,7 @@ def _account_key(email: str) -> str:
 
 
 def _enabled() -> bool:
-    return bool(current_app.config.get("RATELIMIT_ENABLED", True)) and limiter.enabled
+    return settings.current().ratelimit_enabled and limiter.enabled
 
 
 def _failures_key(account: str) -> str:
@@ -50,7 +49,7 @@ def seconds_to_wait(email: str) -> int:
     storage = limiter.storage
     account = _account_key(email)
     failures = storage.get(_failures_key(account))
-    if failures <= current_app.config["BULLETIN_LOGIN_FREE_FAILURES"]:
+    if failures <= settings.current().login_free_failures:
         return 0
     pause = _pause_key(account, failures)
     if not storage.get(pause):
@@ -64,7 +63,7 @@ def record_failure(email: str) -> None:
     storage = limiter.storage
     account = _account_key(email)
     failures = storage.incr(_failures_key(account), WINDOW_SECONDS)
-    beyond = failures - current_app.config["BULLETIN_LOGIN_FREE_FAILURES"]
+    beyond = failures - settings.current().login_free_failures
     if beyond > 0:
         storage.incr(_pause_key(account, failures), min(2 ** (beyond - 1), LONGEST_PAUSE))
 

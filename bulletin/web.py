@@ -11,7 +11,6 @@ from flask import (
     Flask,
     Response,
     abort,
-    current_app,
     g,
     jsonify,
     redirect,
@@ -28,7 +27,8 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, SecurityError
 
-from bulletin import i18n, input_guard, login_sessions
+from bulletin import i18n, input_guard, login_sessions, settings
+from bulletin.blueprints.desk import notices as desk_notices
 from bulletin.blueprints.query_args import InvalidArgument
 from bulletin.extensions import login_manager
 from bulletin.taxonomy import CATEGORIES, LANGUAGE_BY_CODE, POSTING_TYPES, language_direction
@@ -40,7 +40,7 @@ CONTENT_SECURITY_POLICY = (
 STATIC_MAX_AGE = 365 * 24 * 3600
 HSTS_MAX_AGE = 365 * 24 * 3600
 # Areas behind sign-in: never cached, whoever asks.
-PRIVATE_BLUEPRINTS = frozenset({"account", "sign_ins", "two_factor", "dashboard", "moderation", "translate",
+PRIVATE_BLUEPRINTS = frozenset({"account", "sign_ins", "two_factor", "dashboard", "desk", "translate",
                                 "renewal"})
 LOGO_NAME = re.compile(r"^[0-9a-f]{32}\.png$")
 
@@ -95,7 +95,7 @@ def serve_logo(filename: str):
     """An organisation's logo. Names are content hashes, so a file never changes: cache it for a year."""
     if not LOGO_NAME.match(filename):
         abort(404)
-    upload_dir = current_app.config["BULLETIN_UPLOAD_DIR"]
+    upload_dir = settings.current().upload_dir
     response = send_from_directory(upload_dir, filename, max_age=STATIC_MAX_AGE)
     response.cache_control.public = True
     response.cache_control.immutable = True
@@ -148,10 +148,7 @@ def _init_templates(app: Flask) -> None:
         if endpoint == "public.home" and not request.args:
             default = url_for("root", _external=True)
         else:
-            default_language = app.config["BULLETIN_DEFAULT_LANGUAGE"]
-            if default_language not in i18n.ui_languages():
-                default_language = i18n.SOURCE_LANGUAGE
-            default = url_for(endpoint, **{**args, "lang": default_language}, _external=True)
+            default = url_for(endpoint, **{**args, "lang": i18n.default_language()}, _external=True)
         return [*links, ("x-default", default)]
 
     @app.context_processor
@@ -163,11 +160,13 @@ def _init_templates(app: Flask) -> None:
             "ui_languages": [LANGUAGE_BY_CODE[code] for code in i18n.ui_languages()],
             "categories": CATEGORIES,
             "posting_types": POSTING_TYPES,
-            "site_name": app.config["BULLETIN_SITE_NAME"],
+            "site_name": settings.of(app).site_name,
             "language_links": language_links,
             "language_alternates": language_alternates,
         }
 
+    # The coordinator's notices appear on every organisation's dashboard, outside the desk's blueprint.
+    app.context_processor(desk_notices.template_context)
     app.jinja_env.globals.update(static_url=static_url, language_direction=language_direction,
                                  languages=LANGUAGE_BY_CODE)
     app.jinja_env.filters["isolate"] = i18n.isolate

@@ -15,7 +15,7 @@ from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import text
 from sqlmodel import SQLModel
 
-from bulletin import create_app
+from bulletin import create_app, settings
 from bulletin.db import get_engine, get_session, make_engine
 from bulletin.mail import outbox
 from bulletin.services import accounts, organisations, postings
@@ -122,6 +122,16 @@ def db(app):
 @pytest.fixture
 def mails(app):
     return outbox()
+
+
+@pytest.fixture
+def configure(app):
+    """Change settings of the running app, checked as at start: ``configure(BULLETIN_PER_PAGE=3)``."""
+
+    def change(**values):
+        settings.init_app(app, settings.replace(settings.of(app), **values))
+
+    return change
 
 
 @pytest.fixture

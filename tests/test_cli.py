@@ -11,7 +11,8 @@ from flask_babel import force_locale
 from sqlalchemy import func
 from sqlmodel import Session, SQLModel, select
 
-from bulletin import cli, create_app, exporter, importer
+from bulletin import create_app, exporter, importer
+from bulletin.commands import demo
 from bulletin.db import get_engine, get_session
 from bulletin.extensions import babel
 from bulletin.models import AuditEntry, Organisation, Posting, Report, User, utcnow
@@ -315,14 +316,14 @@ def test_load_demo_loads_once_with_demo_accounts(app, db, runner):
 
     assert result.exit_code == 0, result.output
     assert "Organisations: " in result.output and "created" in result.output
-    assert cli.DEMO_PASSWORD in result.output and "Warning: these are demo accounts" in result.output
-    assert cli.DEMO_COORDINATOR in result.output
+    assert demo.DEMO_PASSWORD in result.output and "Warning: these are demo accounts" in result.output
+    assert demo.DEMO_COORDINATOR in result.output
     organisations_loaded, postings_loaded = saved_count(app, Organisation), saved_count(app, Posting)
     assert organisations_loaded >= 14 and postings_loaded >= 75
-    coordinator = accounts.authenticate(db, cli.DEMO_COORDINATOR, cli.DEMO_PASSWORD)
+    coordinator = accounts.authenticate(db, demo.DEMO_COORDINATOR, demo.DEMO_PASSWORD)
     assert coordinator is not None and coordinator.is_coordinator
-    for email, organisation_key in cli.DEMO_MEMBERS:
-        member = accounts.authenticate(db, email, cli.DEMO_PASSWORD)
+    for email, organisation_key in demo.DEMO_MEMBERS:
+        member = accounts.authenticate(db, email, demo.DEMO_PASSWORD)
         assert member.organisation.key == organisation_key and member.organisation.is_public
     entries = saved_count(app, AuditEntry)
 
@@ -330,7 +331,7 @@ def test_load_demo_loads_once_with_demo_accounts(app, db, runner):
 
     assert again.exit_code == 0
     assert "The board already has content, nothing loaded." in again.output
-    assert cli.DEMO_PASSWORD not in again.output
+    assert demo.DEMO_PASSWORD not in again.output
     assert saved_count(app, Organisation) == organisations_loaded
     assert saved_count(app, Posting) == postings_loaded
     assert saved_count(app, AuditEntry) == entries and saved_count(app, User) == 3
@@ -346,14 +347,14 @@ def test_load_demo_leaves_a_board_with_content_alone(app, runner, make_organisat
 
 
 def test_load_demo_keeps_an_existing_demo_account(app, db, runner, make_user):
-    make_user(role="coordinator", email=cli.DEMO_COORDINATOR, password="the operator's own one")
+    make_user(role="coordinator", email=demo.DEMO_COORDINATOR, password="the operator's own one")
 
     result = runner.invoke(args=["load-demo"])
 
     assert result.exit_code == 0, result.output
     assert saved_count(app, User) == 3
-    assert accounts.authenticate(db, cli.DEMO_COORDINATOR, "the operator's own one") is not None
-    assert organisations.get_by_key(db, cli.DEMO_MEMBERS[0][1]) is not None
+    assert accounts.authenticate(db, demo.DEMO_COORDINATOR, "the operator's own one") is not None
+    assert organisations.get_by_key(db, demo.DEMO_MEMBERS[0][1]) is not None
 
 
 def test_a_database_without_tables_is_a_clear_error(app_config, tmp_path):

@@ -7,14 +7,15 @@ from datetime import date
 
 import pytest
 
-from bulletin import cli, exporter, importer
+from bulletin import exporter, importer
+from bulletin.commands import demo
 from bulletin.services.listing import PostingFilter, list_postings
 from bulletin.taxonomy import CATEGORY_SLUGS, LANGUAGE_CODES, ORGANISATION_TYPES
 
 
 @pytest.fixture(scope="module")
 def demo_text() -> str:
-    with open(cli.DEMO_FILE, encoding="utf-8") as handle:
+    with open(demo.DEMO_FILE, encoding="utf-8") as handle:
         return handle.read()
 
 
@@ -63,7 +64,7 @@ def test_contacts_are_invented_and_reserved_for_examples(demo_records):
         assert re.match(r"^https://[a-z0-9-]+\.example\.org$", organisation["website"])
         assert organisation["phone"].startswith("+49 7000 ")
         assert organisation["address"].endswith(", Neustetten")
-    for email, _organisation_key in cli.DEMO_MEMBERS:
+    for email, _organisation_key in demo.DEMO_MEMBERS:
         assert email.endswith("@neustetten.example")
 
 

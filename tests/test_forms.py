@@ -12,7 +12,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import HiddenField, PasswordField, StringField
 
-from bulletin.forms import TypedText
+from bulletin.forms.fields import TypedText
 from bulletin.mail import outbox
 from bulletin.models import (
     AuditEntry,

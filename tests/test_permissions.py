@@ -314,7 +314,7 @@ ROUTES = [
         lambda w, db, mails: fresh(db, TranslationDraft, w.draft.id).status == "rejected",
     ),
     Route(
-        "moderation.approve_organisation",
+        "desk.approve_organisation",
         lambda w, s: f"/en/desk/organisations/{w.pending.organisation.id}/approve",
         lambda w: {},
         "desk",
@@ -323,7 +323,7 @@ ROUTES = [
         lambda w, db, mails: fresh(db, Organisation, w.pending.organisation.id).status == "approved",
     ),
     Route(
-        "moderation.reject_organisation",
+        "desk.reject_organisation",
         lambda w, s: f"/en/desk/organisations/{w.pending.organisation.id}/reject",
         lambda w: {"reason": "Bitte über den Dachverband."},
         "desk",
@@ -341,7 +341,7 @@ ROUTES = [
         lambda w, db, mails: fresh(db, Organisation, w.approved.organisation.id).featured,
     ),
     *[
-        Route(f"moderation.{endpoint}", url, form, "desk", ("coordinator",), DESK_REFUSALS, changed)
+        Route(f"desk.{endpoint}", url, form, "desk", ("coordinator",), DESK_REFUSALS, changed)
         for endpoint, url, form, changed in (
             ("message_organisation",
              lambda w, s: f"/en/desk/organisations/{w.approved.organisation_id}/message",
@@ -505,7 +505,7 @@ def test_every_route_that_changes_data_is_in_the_table(app):
         for rule in app.url_map.iter_rules()
         if "POST" in rule.methods
         and rule.endpoint.split(".")[0]
-        in {"account", "dashboard", "moderation", "translate", "printing", "reports", "renewal"}
+        in {"account", "dashboard", "desk", "translate", "printing", "reports", "renewal"}
     }
     assert changing - {"account.logout"} == {route.endpoint for route in ROUTES}  # sign-out keeps no data
 

@@ -67,20 +67,20 @@ def test_a_renewed_posting_is_reminded_again_before_its_new_expiry(runner, board
 
 
 def test_when_no_mail_goes_out_the_next_run_tries_again(app, runner, board, db, monkeypatch):
-    monkeypatch.setattr("bulletin.reminders.send_mail_or_log", lambda *args: False)
+    monkeypatch.setattr("bulletin.mail.send_mail_or_log", lambda *args: False)
     result = runner.invoke(args=["send-expiry-reminders"])
     assert "could not be mailed" in result.output
     assert db.exec(select(ExpiryReminder)).all() == []
 
 
-def test_links_use_the_configured_public_address(app, runner, board, mails):
-    app.config["BULLETIN_BASE_URL"] = "https://hilfe.neustetten.example/board"
+def test_links_use_the_configured_public_address(configure, app, runner, board, mails):
+    configure(BULLETIN_BASE_URL="https://hilfe.neustetten.example/board")
     runner.invoke(args=["send-expiry-reminders"])
     assert "https://hilfe.neustetten.example/board/de/renew/" in mails[0].get_content()
 
 
-def test_without_a_public_address_the_command_says_what_to_set(app, runner, board, mails):
-    app.config["BULLETIN_BASE_URL"] = None
+def test_without_a_public_address_the_command_says_what_to_set(configure, app, runner, board, mails):
+    configure(BULLETIN_BASE_URL=None)
     app.config["SERVER_NAME"] = None
     result = runner.invoke(args=["send-expiry-reminders"])
     assert result.exit_code != 0 and "BULLETIN_BASE_URL" in result.output

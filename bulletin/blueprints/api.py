@@ -9,9 +9,9 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, g, request, url_for
 from flask.sessions import SecureCookieSession, SessionInterface
 from flask_babel import gettext as _
-from sqlmodel import select
 
-from bulletin import i18n, openapi
+from bulletin import i18n, openapi, settings
+from bulletin.blueprints.url_rules import MAX_ID
 from bulletin.db import get_session
 from bulletin.models import Organisation, Posting
 from bulletin.search import get_search
@@ -20,7 +20,7 @@ from bulletin.search.match import matches_for
 from bulletin.services import clock, listing
 from bulletin.services.errors import Gone, NotFound
 from bulletin.services.organisations import profile_record
-from bulletin.services.pagination import Page, paginate
+from bulletin.services.pagination import Page
 
 bp = Blueprint("api", __name__, url_prefix=openapi.API_PREFIX)
 
@@ -124,7 +124,7 @@ def _link_language(language: str | None) -> str:
     """The language of the board pages the answer links to."""
     if language in i18n.ui_languages():
         return language
-    return current_app.config["BULLETIN_DEFAULT_LANGUAGE"]
+    return settings.current().default_language
 
 
 def _posting_json(posting: Posting, link_language: str) -> dict:
@@ -168,11 +168,7 @@ def _search_page(query: dict) -> Page:
         get_search(), query["q"], filters, page=query["page"], per_page=query["per_page"],
         reader_language=query["lang"], today=today, with_facets=False,
     )
-    ids = [hit.posting_id for hit in result.hits]
-    found = {item.id: item for item in session.exec(select(Posting).where(Posting.id.in_(ids)))}
-    # A posting the index still lists but the database no longer does (a write not yet applied) is left out.
-    items = [found[posting_id] for posting_id in ids
-             if posting_id in found and found[posting_id].is_listed(today)]
+    items = listing.listed_in_order(session, [hit.posting_id for hit in result.hits], today)
     return Page(items=items, total=result.total, page=query["page"], per_page=query["per_page"])
 
 
@@ -191,14 +187,14 @@ def postings() -> Response:
     return _json(_page_json(page, [_posting_json(posting, link_language) for posting in page.items]))
 
 
-@bp.get(f"/postings/<int(max={openapi.MAX_ID}):posting_id>")
+@bp.get(f"/postings/<int(max={MAX_ID}):posting_id>")
 def posting(posting_id: int) -> Response:
     openapi.parse_query(openapi.NO_PARAMETERS, request.args)
     found = listing.public_posting(get_session(), posting_id, clock.today())
     return _json(_posting_json(found, _link_language(None)))
 
 
-@bp.get(f"/postings/<int(max={openapi.MAX_ID}):posting_id>/matches")
+@bp.get(f"/postings/<int(max={MAX_ID}):posting_id>/matches")
 def posting_matches(posting_id: int) -> Response:
     query = openapi.parse_query(openapi.MATCH_PARAMETERS, request.args)
     found = listing.public_posting(get_session(), posting_id, clock.today())
@@ -217,7 +213,7 @@ def posting_matches(posting_id: int) -> Response:
 def organisations() -> Response:
     query = openapi.parse_query(openapi.ORGANISATION_PARAMETERS, request.args)
     session = get_session()
-    page = paginate(session, listing.public_organisations(query["type"]), query["page"], query["per_page"])
+    page = listing.list_organisations(session, query["type"], query["page"], query["per_page"])
     counts = listing.listed_posting_counts(session, clock.today(), [item.id for item in page.items])
     return _json(_page_json(page, [_organisation_json(item, counts.get(item.id, 0)) for item in page.items]))
 
@@ -235,4 +231,4 @@ def organisation(key: str) -> Response:
 @bp.get("/openapi.json", endpoint="openapi")
 def openapi_document() -> Response:
     openapi.parse_query(openapi.NO_PARAMETERS, request.args)
-    return _json(openapi.document(current_app.config["BULLETIN_SITE_NAME"]))
+    return _json(openapi.document(settings.current().site_name))

@@ -18,6 +18,8 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from limits import parse_many
 
+from bulletin import settings
+
 bp = Blueprint("legal", __name__, url_prefix="/<lang>")
 
 
@@ -68,11 +70,6 @@ class AccessibilityStatement:
     enforcement: str | None
 
 
-def _setting(name: str) -> str | None:
-    value = current_app.config.get(name)
-    return str(value).strip() if value else None
-
-
 def _email(label: str, address: str) -> Detail:
     return Detail(label, address, "mailto:" + address)
 
@@ -82,18 +79,19 @@ def _phone(label: str, number: str) -> Detail:
 
 
 def operator() -> Operator:
-    details = [_email(_("Email"), _setting("BULLETIN_OPERATOR_EMAIL") or "")]
-    phone = _setting("BULLETIN_OPERATOR_PHONE")
+    board = settings.current()
+    details = [_email(_("Email"), board.operator_email or "")]
+    phone = board.operator_phone
     if phone:
         details.append(_phone(_("Phone"), phone))
-    representative = _setting("BULLETIN_OPERATOR_REPRESENTATIVE")
+    representative = board.operator_representative
     if representative:
         details.append(Detail(_("Represented by"), representative))
-    register = _setting("BULLETIN_OPERATOR_REGISTER")
+    register = board.operator_register
     if register:
         details.append(Detail(_("Register entry"), register))
-    return Operator(name=_setting("BULLETIN_OPERATOR_NAME") or "",
-                    address=_setting("BULLETIN_OPERATOR_ADDRESS") or "", details=details)
+    return Operator(name=board.operator_name or "",
+                    address=board.operator_address or "", details=details)
 
 
 def _hours(duration: timedelta) -> int:
@@ -102,49 +100,51 @@ def _hours(duration: timedelta) -> int:
 
 def longest_rate_limit_window() -> timedelta:
     """The longest time a rate-limit counter lives, over the limits the board sets from its settings."""
-    config = current_app.config
-    limits = [config.get("BULLETIN_LOGIN_LIMIT", ""), config.get("BULLETIN_REPORT_LIMIT", "")]
-    seconds = [item.get_expiry() for text in limits if text for item in parse_many(text)]
+    board = settings.current()
+    seconds = [item.get_expiry() for text in (board.login_limit, board.report_limit)
+               for item in parse_many(text)]
     return timedelta(seconds=max(seconds, default=3600))
 
 
 def retention() -> Retention:
-    config = current_app.config
+    board = settings.current()
     return Retention(
-        report_days=config.get("BULLETIN_REPORT_RETENTION_DAYS", 90),
-        audit_personal_days=config.get("BULLETIN_AUDIT_PERSONAL_DAYS", 180),
-        session_idle_minutes=config.get("BULLETIN_SESSION_IDLE_MINUTES", 60),
-        session_hours=_hours(config.get("PERMANENT_SESSION_LIFETIME", timedelta(hours=12))),
-        confirm_hours=config.get("BULLETIN_SIGNUP_CONFIRM_HOURS", 48),
+        report_days=board.report_retention_days,
+        audit_personal_days=board.audit_personal_days,
+        session_idle_minutes=board.session_idle_minutes,
+        session_hours=_hours(current_app.config["PERMANENT_SESSION_LIFETIME"]),
+        confirm_hours=board.signup_confirm_hours,
         rate_limit_hours=_hours(longest_rate_limit_window()),
     )
 
 
 def privacy_notice() -> PrivacyNotice:
+    board = settings.current()
     dpo = []
-    if _setting("BULLETIN_DPO_NAME"):
-        dpo.append(Detail(_("Name"), _setting("BULLETIN_DPO_NAME")))
-    if _setting("BULLETIN_DPO_EMAIL"):
-        dpo.append(_email(_("Email"), _setting("BULLETIN_DPO_EMAIL")))
+    if board.dpo_name:
+        dpo.append(Detail(_("Name"), board.dpo_name))
+    if board.dpo_email:
+        dpo.append(_email(_("Email"), board.dpo_email))
     return PrivacyNotice(operator=operator(), dpo=dpo,
-                         supervisory_authority=_setting("BULLETIN_SUPERVISORY_AUTHORITY"),
+                         supervisory_authority=board.supervisory_authority,
                          retention=retention(), accessibility_url=url_for(".accessibility"))
 
 
 def accessibility_statement() -> AccessibilityStatement:
-    assessed = _setting("BULLETIN_ACCESSIBILITY_ASSESSED")
-    contact_value = _setting("BULLETIN_ACCESSIBILITY_CONTACT") or _setting("BULLETIN_OPERATOR_EMAIL") or ""
+    board = settings.current()
+    assessed = board.accessibility_assessed
+    contact_value = board.accessibility_contact or board.operator_email or ""
     if "@" in contact_value:
         contact = _email(_("Email"), contact_value)
     else:  # a phone number, a postal address or a web form's address
         contact = Detail(_("Contact"), contact_value)
     return AccessibilityStatement(
         operator=operator(),
-        partial=current_app.config.get("BULLETIN_ACCESSIBILITY_STATUS", "partial") != "full",
-        third_party=current_app.config.get("BULLETIN_ACCESSIBILITY_METHOD", "self") == "third-party",
+        partial=settings.current().accessibility_status != "full",
+        third_party=settings.current().accessibility_method == "third-party",
         assessed=format_date(date.fromisoformat(assessed), format="long") if assessed else None,
         contact=[contact],
-        enforcement=_setting("BULLETIN_ACCESSIBILITY_ENFORCEMENT"),
+        enforcement=board.accessibility_enforcement,
     )
 
 

@@ -30,13 +30,15 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 
-from bulletin import i18n
+from bulletin import i18n, settings
 from bulletin.blueprints import query_args
-from bulletin.blueprints.dashboard import MAX_ID
-from bulletin.blueprints.moderation import coordinator_required
+from bulletin.blueprints.guards import coordinator_required
+from bulletin.blueprints.transactions import commit
+from bulletin.blueprints.url_rules import MAX_ID
 from bulletin.db import get_session
 from bulletin.extensions import limiter
-from bulletin.forms import NOT_A_CHOICE, MultiCheckboxField, show_service_errors
+from bulletin.forms.fields import NOT_A_CHOICE, MultiCheckboxField
+from bulletin.forms.service_errors import show_service_errors
 from bulletin.models import Posting
 from bulletin.printing import featured, flyer, notices
 from bulletin.printing.pdf import CachedPdf, PdfCache, render_pdf
@@ -142,8 +144,7 @@ def board_language(code: str) -> str:
     languages = i18n.ui_languages()
     if code in languages:
         return code
-    default = current_app.config["BULLETIN_DEFAULT_LANGUAGE"]
-    return default if default in languages else i18n.SOURCE_LANGUAGE
+    return i18n.default_language()
 
 
 def build(parts: dict, languages: tuple[str, ...], html: Callable[[], str]) -> CachedPdf:
@@ -187,7 +188,7 @@ def flyer_pdf():
         categories=flyer_categories(request.args),
     )
     contacts = featured.featured_organisations(get_session())
-    site_name, town = current_app.config["BULLETIN_SITE_NAME"], current_app.config["BULLETIN_TOWN"]
+    site_name, town = settings.current().site_name, settings.current().town
     home_urls = {
         code: url_for("public.home", lang=board_language(code), _external=True) for code in options.languages
     }
@@ -230,10 +231,9 @@ def district_sheet_pdf():
     district = required_choice(request.args, "district", known_districts(session, today),
                                _("Please choose a district."))
     category = required_choice(request.args, "category", CATEGORY_BY_SLUG, _("Please choose a category."))
-    statement = listing.public_postings(
-        today, listing.PostingFilter(type="offer", category=category, district=district)
+    offers = listing.listed_postings(
+        session, today, listing.PostingFilter(type="offer", category=category, district=district)
     )
-    offers = list(session.exec(statement).all())
     primary = board_language(languages[0])
     list_url = url_for("public.category", slug=category, district=district, type="offer", lang=primary,
                        _external=True)
@@ -253,7 +253,7 @@ def district_sheet_pdf():
 def known_districts(session, today) -> list[str]:
     """The board's districts and those that have postings."""
     listed = listing.listed_districts(session, today)
-    return sorted(set(current_app.config["BULLETIN_DISTRICTS"]) | set(listed))
+    return sorted(set(settings.current().districts) | set(listed))
 
 
 # The coordinator's page ---------------------------------------------------------------------------------
@@ -327,10 +327,8 @@ def feature_organisations():
     if not form.validate():
         return render_desk(form, 400)
     try:
-        featured.set_featured(session, current_user, set(form.organisations.data or []))
-        session.commit()
+        commit(lambda: featured.set_featured(session, current_user, set(form.organisations.data or [])))
     except InvalidData as error:
-        session.rollback()
         show_service_errors(form, error)
         return render_desk(form, 400)
     flash(_("The contacts on the flyer are saved."), "success")

@@ -13,19 +13,19 @@ from flask_babel import format_percent
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import select
 
-from bulletin import i18n
+from bulletin import i18n, settings
 from bulletin.blueprints import presenters, query_args
+from bulletin.blueprints.transactions import commit
+from bulletin.blueprints.url_rules import MAX_ID
 from bulletin.db import get_session
-from bulletin.models import Posting
 from bulletin.search import get_search
 from bulletin.search.match import matches_for
 from bulletin.search.query import Filters, search_postings
 from bulletin.search.snippets import Looked, Segment, snippet
 from bulletin.services import clock, listing, postings
 from bulletin.services.errors import Gone, NotFound
-from bulletin.services.pagination import Page, paginate
+from bulletin.services.pagination import Page
 from bulletin.services.permissions import can_edit_posting
 from bulletin.taxonomy import (
     CATEGORIES,
@@ -40,12 +40,11 @@ bp = Blueprint("public", __name__, url_prefix="/<lang>")
 NEWEST_ON_HOME = 10
 MATCHES_ON_PAGE = 10
 MAX_QUERY_LENGTH = 200
-MAX_DATABASE_ID = 2**31 - 1  # larger numbers overflow the id column; no such posting exists
 TYPE_CHOICES = (*POSTING_TYPES, "all")
 
 
 def _per_page() -> int:
-    return current_app.config["BULLETIN_PER_PAGE"]
+    return settings.current().per_page
 
 
 def _reader() -> str:
@@ -67,7 +66,7 @@ def _require_page(page) -> None:
 def _district(session, today) -> tuple[str | None, list[str]]:
     """The chosen district (one with postings, or one of the board's own) and the districts with postings."""
     listed = listing.listed_districts(session, today)
-    known = set(listed) | set(current_app.config["BULLETIN_DISTRICTS"])
+    known = set(listed) | set(settings.current().districts)
     return query_args.choice(request.args, "district", known), listed
 
 
@@ -98,7 +97,7 @@ def home():
     )
     return render_template(
         "public/home.html",
-        town=current_app.config["BULLETIN_TOWN"],
+        town=settings.current().town,
         tiles=presenters.category_tiles(CATEGORIES, counts, district),
         district_options=presenters.district_options(districts, district),
         district=district or "",
@@ -135,7 +134,7 @@ def category(slug: str):
 
 @bp.get("/postings/<int:posting_id>")
 def posting(posting_id: int):
-    if posting_id > MAX_DATABASE_ID:
+    if posting_id > MAX_ID:
         abort(404)
     session, today = get_session(), clock.today()
     try:
@@ -190,7 +189,7 @@ def _reason_texts(reasons, reader: str) -> list[str]:
 
 def _match_views(session, item, reader: str, today) -> list[MatchView]:
     found = matches_for(get_search(), item, limit=MATCHES_ON_PAGE, today=today)
-    listed = _listed_in_order(session, [match.posting_id for match in found], today)
+    listed = listing.listed_in_order(session, [match.posting_id for match in found], today)
     others = {other.id: other for other in listed}
     views = []
     for match in found:
@@ -212,10 +211,8 @@ def _count_view(session, posting_id: int) -> None:
     """One more reader, for the translators' queue (much-read first). A reader never loses the page
     because the database is busy: the count is only a hint."""
     try:
-        postings.count_view(session, posting_id)
-        session.commit()
+        commit(lambda: postings.count_view(session, posting_id))
     except SQLAlchemyError:
-        session.rollback()
         current_app.logger.warning("Could not count a view of posting %s", posting_id, exc_info=True)
 
 
@@ -236,11 +233,9 @@ def _gone(item):
 
 @bp.get("/organisations")
 def organisations():
-    session = get_session()
     organisation_type = query_args.choice(request.args, "type", ORGANISATION_TYPES)
-    page = paginate(
-        session, listing.public_organisations(organisation_type),
-        query_args.page_number(request.args), _per_page(),
+    page = listing.list_organisations(
+        get_session(), organisation_type, query_args.page_number(request.args), _per_page()
     )
     _require_page(page)
     return render_template(
@@ -324,13 +319,6 @@ def _facet_groups(facets: dict[str, list[tuple[str, int]]],
     return groups
 
 
-def _listed_in_order(session, posting_ids: list[int], today) -> list:
-    """The postings of a result page in its order; one listed no longer (a stale index) is left out."""
-    found = {item.id: item for item in session.exec(select(Posting).where(Posting.id.in_(posting_ids)))}
-    return [found[posting_id] for posting_id in posting_ids
-            if posting_id in found and found[posting_id].is_listed(today)]
-
-
 @bp.get("/search")
 def search():
     session, today = get_session(), clock.today()
@@ -346,7 +334,7 @@ def search():
     )
     if number > result.pages:
         abort(404)
-    page = Page(items=_listed_in_order(session, [hit.posting_id for hit in result.hits], today),
+    page = Page(items=listing.listed_in_order(session, [hit.posting_id for hit in result.hits], today),
                 total=result.total, page=number, per_page=_per_page())
     chosen = {"q": query or None, "type": posting_type, "category": category_slug, "district": district}
     has_words = result.has_words

@@ -14,8 +14,9 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
-from bulletin import i18n
+from bulletin import i18n, settings
 from bulletin.blueprints.presenters import Text, text
+from bulletin.blueprints.transactions import commit
 from bulletin.db import get_session
 from bulletin.models import Posting
 from bulletin.services import clock, expiry
@@ -62,6 +63,16 @@ def no_store(page):
     return response
 
 
+def renew_with_link(session, reminder, today: date, days: int) -> Posting:
+    """Renew through the link. A refusal is said on the page like any other reason, not as a bare 403:
+    whoever clicked a link in a mail needs to know whom to ask."""
+    try:
+        return expiry.renew_with_link(session, reminder, today, days)
+    except PermissionDenied as error:
+        raise InvalidData({"organisation": _("The organisation of this posting cannot change it at the "
+                                             "moment. Please contact the coordinator.")}) from error
+
+
 @bp.route("/<token>", methods=["GET", "POST"])
 def renew(token: str):
     return no_store(_renew(token))
@@ -71,9 +82,9 @@ def _renew(token: str):
     if len(token) > TOKEN_MAX:
         return link_no_longer_works()
     session, today = get_session(), clock.today()
-    days = current_app.config["BULLETIN_RENEW_DAYS"]
+    days = settings.current().renew_days
     reminder = expiry.reminder_for_token(
-        session, current_app.secret_key, token, current_app.config["BULLETIN_RENEW_LINK_DAYS"]
+        session, current_app.secret_key, token, settings.current().renew_link_days
     )
     if reminder is None:
         return link_no_longer_works()
@@ -83,15 +94,9 @@ def _renew(token: str):
         page = render_template("renewal/confirm.html", form=form, posting=renewal_view(posting, today, days))
         return page, 400 if form.is_submitted() else 200
     try:
-        expiry.renew_with_link(session, reminder, today, days)
-        session.commit()
+        commit(lambda: renew_with_link(session, reminder, today, days))
     except InvalidData as error:
-        session.rollback()
         return link_no_longer_works(" ".join(str(message) for message in error.errors.values()))
-    except PermissionDenied:
-        session.rollback()
-        return link_no_longer_works(_("The organisation of this posting cannot change it at the moment. "
-                                      "Please contact the coordinator."))
     public_url = url_for("public.posting", posting_id=posting.id) if posting.is_listed(today) else None
     shown = renewal_view(posting, today, days)
     return render_template("renewal/done.html", posting=shown, public_url=public_url), 200

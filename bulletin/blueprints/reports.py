@@ -6,25 +6,24 @@ CSRF token, and the per-address throttle (Flask-Limiter) counts in memory, never
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, render_template, url_for
-from flask_babel import force_locale
-from flask_babel import gettext as _
+from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
-from bulletin import i18n
-from bulletin.blueprints.dashboard import MAX_ID
+from bulletin import i18n, settings
 from bulletin.blueprints.presenters import Text, text
+from bulletin.blueprints.transactions import commit
+from bulletin.blueprints.url_rules import MAX_ID
 from bulletin.db import get_session
 from bulletin.extensions import limiter
-from bulletin.forms import NOT_A_CHOICE, SEVERAL_LINES, TOO_LONG, show_service_errors
-from bulletin.links import external_url
-from bulletin.mail import send_mail_or_log
+from bulletin.forms.fields import NOT_A_CHOICE, SEVERAL_LINES, TOO_LONG
+from bulletin.forms.service_errors import show_service_errors
 from bulletin.models import Organisation, Posting
-from bulletin.services import accounts, clock, listing, reports
+from bulletin.notifications import reports as report_mails
+from bulletin.services import clock, listing, reports
 from bulletin.services.errors import Gone, InvalidData, NotFound
 
 bp = Blueprint("reports", __name__, url_prefix="/<lang>/report")
@@ -33,7 +32,7 @@ KEY_MAX = 100
 
 
 def report_limit() -> str:
-    return current_app.config["BULLETIN_REPORT_LIMIT"]
+    return settings.current().report_limit
 
 
 class ReportForm(FlaskForm):
@@ -63,15 +62,12 @@ def receive(form: ReportForm, about: Text, about_url: str, kind: str, save):
     """Check the form, store the report, tell the coordinator, and thank the visitor."""
     if not form.validate_on_submit():
         return render_form(form, about, about_url, kind)
-    session = get_session()
     try:
-        report = save(session, form.reason.data, form.text.data)
-        session.commit()
+        report = commit(lambda: save(get_session(), form.reason.data, form.text.data))
     except InvalidData as error:
-        session.rollback()
         show_service_errors(form, error)
         return render_form(form, about, about_url, kind)
-    tell_coordinators(report, about)
+    report_mails.tell_coordinators(report, about.value)
     return redirect(url_for(".thanks"))
 
 
@@ -110,24 +106,3 @@ def organisation(key: str):
 def thanks():
     return render_template("reports/thanks.html")
 
-
-def coordinator_language() -> str:
-    default = current_app.config["BULLETIN_DEFAULT_LANGUAGE"]
-    return default if default in i18n.ui_languages() else i18n.SOURCE_LANGUAGE
-
-
-def tell_coordinators(report, about: Text) -> None:
-    """Mail the coordinators, in the board's language rather than the visitor's."""
-    language = coordinator_language()
-    with force_locale(language):
-        body = render_template(
-            "reports/mail_new_report.txt",
-            about=about.value,
-            reason=str(reports.REASONS[report.reason]),
-            text=report.text,
-            url=external_url("moderation.reports", lang=language),
-        )
-        # One line: a title with a line break would be refused as a mail header.
-        subject = _("A visitor reported a problem: %(about)s", about=" ".join(about.value.split()))
-    for address in accounts.coordinator_emails(get_session()):
-        send_mail_or_log(address, subject, body)

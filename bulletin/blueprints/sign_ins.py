@@ -16,11 +16,12 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField
 from wtforms.validators import DataRequired, Length
 
-from bulletin import login_sessions, signin_throttle
+from bulletin import login_sessions, settings, signin_throttle
 from bulletin.blueprints import two_factor as two_factor_views
+from bulletin.blueprints.transactions import commit
 from bulletin.db import get_session
 from bulletin.extensions import limiter
-from bulletin.forms import REQUIRED, TOO_LONG
+from bulletin.forms.fields import REQUIRED, TOO_LONG
 from bulletin.models import LoginSession, utcnow
 from bulletin.passwords import verify_password
 from bulletin.services import accounts, two_factor
@@ -58,7 +59,7 @@ class TwoFactorSection:
 
 def two_factor_section(user) -> TwoFactorSection:
     enabled = two_factor.is_enrolled(user)
-    forced = user.is_coordinator and current_app.config["BULLETIN_COORDINATOR_TWO_FACTOR"]
+    forced = user.is_coordinator and settings.current().coordinator_two_factor
     return TwoFactorSection(enabled, format_date(user.totp_enabled_at) if enabled else None,
                             enabled and not forced)
 
@@ -103,7 +104,7 @@ def index():
 
 
 @bp.post("/")
-@limiter.limit(lambda: current_app.config["BULLETIN_LOGIN_LIMIT"])  # a password check, like sign-in
+@limiter.limit(lambda: settings.current().login_limit)  # a password check, like sign-in
 def end_others():
     form = EndOtherSessionsForm()
     if not form.validate_on_submit():
@@ -111,15 +112,22 @@ def end_others():
     if not verify_password(current_user.password_hash, form.password.data):
         form.password.errors = [_("This is not your password.")]
         return page(form, 400)
-    session = get_session()
-    ended = accounts.end_other_sessions(session, current_user, this_browser())
-    session.commit()
+    ended = commit(lambda: accounts.end_other_sessions(get_session(), current_user, this_browser()))
     flash(_("Every other browser is signed out (%(count)d).", count=ended), "success")
     return redirect(url_for(".index"))
 
 
+def turn_off_with_code(user, code: str) -> bool:
+    """Turn two-step sign-in off if ``code`` is right; a wrong one changes nothing."""
+    session = get_session()
+    if not two_factor.check_code(session, user, code):
+        return False
+    two_factor.turn_off(session, user)
+    return True
+
+
 @bp.post("/two-factor-off")
-@limiter.limit(lambda: current_app.config["BULLETIN_LOGIN_LIMIT"])
+@limiter.limit(lambda: settings.current().login_limit)
 def turn_off_two_factor():
     """Turn two-step sign-in off: the password and a code, so neither a browser left open nor a
     stolen password alone can do it."""
@@ -139,12 +147,9 @@ def turn_off_two_factor():
         signin_throttle.record_failure(two_factor_views.throttle_key(user))
         form.password.errors = [_("This is not your password.")]
         return page(EndOtherSessionsForm(), 400, form)
-    session = get_session()
-    if not two_factor.check_code(session, user, form.code.data):
+    if not commit(lambda: turn_off_with_code(user, form.code.data)):
         two_factor_views.wrong_code(form, form.code, user)
         return page(EndOtherSessionsForm(), 400, form)
-    two_factor.turn_off(session, user)
-    session.commit()
     signin_throttle.record_success(two_factor_views.throttle_key(user))
     flash(_("Two-step sign-in is off. Signing in asks for your password only."), "success")
     return redirect(url_for(".index"))

@@ -3,7 +3,8 @@ enumeration").
 
 The sign-up form (``account.signup``) hands a valid form to ``receive``: the answer is the same page with
 the same status whether or not the address has an account, and the mail (a confirmation link, or a note
-to the owner of a known address) goes out after the response, so its time tells nothing either.
+to the owner of a known address, written in bulletin/notifications/signups.py) goes out after the
+response, so its time tells nothing either.
 
 The confirmation link shows a page with a button (GET): mail scanners open links, and must not confirm
 anything. Only the button's POST confirms, signs the member in and tells the coordinators.
@@ -18,12 +19,13 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
 
-from bulletin import i18n, login_sessions
+from bulletin import login_sessions, settings
+from bulletin.blueprints.transactions import commit
 from bulletin.db import get_session
-from bulletin.forms import SignupForm, show_service_errors
-from bulletin.links import external_url
-from bulletin.mail import send_after_response
+from bulletin.forms.organisation import SignupForm
+from bulletin.forms.service_errors import show_service_errors
 from bulletin.models import User
+from bulletin.notifications import signups as signup_mails
 from bulletin.services import accounts, signups
 from bulletin.services.errors import InvalidData
 
@@ -49,7 +51,7 @@ class Confirmation:
 
 
 def confirm_hours() -> int:
-    return max(1, current_app.config.get("BULLETIN_SIGNUP_CONFIRM_HOURS", 48))
+    return settings.current().signup_confirm_hours
 
 
 def render_signup(form: SignupForm):
@@ -62,70 +64,28 @@ def receive(form: SignupForm):
     session = get_session()
     email = accounts.normalise_email(form.account_email.data)
     try:
-        result = signups.sign_up(session, form.organisation_input(), email, form.password.data)
-        session.commit()
+        result = commit(lambda: signups.sign_up(session, form.organisation_input(), email,
+                                                form.password.data))
     except InvalidData as error:
-        session.rollback()
         show_service_errors(form, error, {"email": "account_email"})
         page, _status = render_signup(form)
         return page, 400
     except IntegrityError:  # the same address signed up a moment ago: from now on it is a known one
-        session.rollback()
         result = signups.SignupResult(existing=accounts.get_by_email(session, email))
     if result.created is not None:
-        send_after_response(result.created.email, *confirmation_mail(result.created))
+        signup_mails.send_confirmation_after_response(result.created)
     elif result.existing is not None and result.existing.active:
-        send_after_response(result.existing.email, *known_address_mail(result.existing))
+        signup_mails.send_known_address_after_response(result.existing)
     return render_template("account/signup_sent.html", sent=SignupSent(email=email, hours=confirm_hours()))
-
-
-def confirm_link(user: User) -> str:
-    token = signups.make_confirm_token(current_app.secret_key, user)
-    return external_url("signup.confirm", lang=i18n.current_language(), token=token)
-
-
-def confirmation_mail(user: User) -> tuple[str, str]:
-    """The subject and text of the mail with the link that confirms a sign-up's address."""
-    body = render_template(
-        "account/mail_confirm.txt", url=confirm_link(user), hours=confirm_hours(),
-        organisation_name=user.organisation.name if user.organisation else "",
-    )
-    return _("Confirm your email address"), body
-
-
-def known_address_mail(user: User) -> tuple[str, str]:
-    """The subject and text of the mail to an address that already has an account."""
-    lang = i18n.current_language()
-    body = render_template(
-        "account/mail_signup_known.txt",
-        login_url=external_url("account.login", lang=lang),
-        reset_url=external_url("account.forgot_password", lang=lang),
-        unconfirmed=not signups.is_confirmed(user),
-    )
-    return _("Someone tried to register with your email address"), body
 
 
 def refuse_unconfirmed(form, user: User):
     """Sign-in with the right password for an account whose address is not confirmed: no sign-in, a new
     confirmation link by mail instead (only after the password, so nobody else learns of the account)."""
-    send_after_response(user.email, *confirmation_mail(user))
+    signup_mails.send_confirmation_after_response(user)
     form.form_errors.append(_("Your email address is not confirmed yet. We have sent you a new mail with a "
                               "link to confirm it: please open it."))
     return render_template("account/login.html", form=form), 400
-
-
-def tell_coordinators_about(user: User) -> None:
-    """Mail the coordinators about a sign-up whose address is now confirmed."""
-    organisation = user.organisation
-    subject = _("New organisation waiting for approval: %(name)s", name=organisation.name)
-    body = render_template(
-        "account/mail_signup.txt",
-        organisation=organisation,
-        email=user.email,
-        url=external_url("moderation.organisations", lang=i18n.current_language()),
-    )
-    for address in accounts.coordinator_emails(get_session()):
-        send_after_response(address, subject, body)
 
 
 def no_store(page, status: int):
@@ -154,9 +114,8 @@ def confirm(token: str):
                              organisation_name=user.organisation.name if user.organisation else "")
         page = render_template("account/confirm.html", form=form, confirmation=shown)
         return no_store(page, 400 if form.is_submitted() else 200)
-    signups.confirm(session, user)
-    session.commit()
+    commit(lambda: signups.confirm(session, user))
     login_sessions.begin(user)
-    tell_coordinators_about(user)
+    signup_mails.tell_coordinators_after_response(user)
     flash(_("Welcome! Your organisation now waits for approval. Until then nothing is public."), "success")
     return redirect(url_for("dashboard.index"))

@@ -14,7 +14,7 @@ import hashlib
 import hmac
 import time
 
-from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
+from flask import Blueprint, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -23,11 +23,12 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, ValidationError
 from wtforms.validators import DataRequired, Length
 
-from bulletin import login_sessions, signin_throttle
-from bulletin.blueprints import account
+from bulletin import settings, signin_throttle
+from bulletin.blueprints.signing_in import complete_sign_in, safe_next
+from bulletin.blueprints.transactions import commit
 from bulletin.db import get_session
 from bulletin.extensions import limiter
-from bulletin.forms import ONE_LINE, REQUIRED, TOO_LONG
+from bulletin.forms.fields import ONE_LINE, REQUIRED, TOO_LONG
 from bulletin.models import User
 from bulletin.services import two_factor
 
@@ -57,11 +58,11 @@ class CodeForm(FlaskForm):
 
 
 def login_limit() -> str:
-    return current_app.config["BULLETIN_LOGIN_LIMIT"]
+    return settings.current().login_limit
 
 
 def required(user: User) -> bool:
-    return two_factor.required(user, current_app.config["BULLETIN_COORDINATOR_TWO_FACTOR"])
+    return two_factor.required(user, settings.current().coordinator_two_factor)
 
 
 def throttle_key(user: User) -> str:
@@ -78,7 +79,7 @@ def start(user: User, next_url: str | None):
     """Half sign ``user`` in (the password was right) and send the browser on to the second step."""
     session.clear()  # nothing of the visitor's earlier session carries over, as in login_sessions.begin
     session[PENDING] = {"user": user.id, "secret": _secret_digest(user), "at": int(time.time()),
-                        "next": account.safe_next(next_url) or ""}
+                        "next": safe_next(next_url) or ""}
     return redirect(url_for("two_factor.verify" if two_factor.is_enrolled(user) else "two_factor.setup"))
 
 
@@ -106,9 +107,7 @@ def start_again():
 
 def finish(user: User):
     next_url = (session.get(PENDING) or {}).get("next")
-    login_sessions.begin(user)  # clears the half sign-in with everything else
-    flash(_("You are signed in."), "success")
-    return redirect(account.safe_next(next_url) or url_for("dashboard.index"))
+    return complete_sign_in(user, next_url)  # a new session: the half sign-in goes with everything else
 
 
 def must_wait(form: FlaskForm, user: User) -> bool:
@@ -124,7 +123,7 @@ def must_wait(form: FlaskForm, user: User) -> bool:
 
 
 def wrong_code(form: FlaskForm, field, user: User) -> None:
-    get_session().rollback()
+    """Count the failure and say so; a wrong code has changed nothing that would need undoing."""
     signin_throttle.record_failure(throttle_key(user))
     field.errors = [_("This code is not right. Please enter the code your app shows now.")]
 
@@ -144,16 +143,16 @@ def verify():
         return render_template("account/two_factor.html", form=form), 400 if form.is_submitted() else 200
     if must_wait(form, user):
         return render_template("account/two_factor.html", form=form), 429
-    if not two_factor.check_code(get_session(), user, form.code.data):
+    # A wrong code claims nothing, so there is nothing to save then either.
+    if not commit(lambda: two_factor.check_code(get_session(), user, form.code.data)):
         wrong_code(form, form.code, user)
         return render_template("account/two_factor.html", form=form), 400
-    get_session().commit()
     signin_throttle.record_success(throttle_key(user))
     return finish(user)
 
 
 def setup_page(user: User, secret: str, form: CodeForm, status: int = 200):
-    uri = two_factor.provisioning_uri(secret, user.email, current_app.config["BULLETIN_SITE_NAME"])
+    uri = two_factor.provisioning_uri(secret, user.email, settings.current().site_name)
     back = url_for("sign_ins.index") if current_user.is_authenticated else None
     return render_template("account/two_factor_setup.html", form=form, secret=two_factor.grouped(secret),
                            qr=two_factor.qr_data_uri(uri), back_url=back), status
@@ -183,11 +182,10 @@ def setup():
         return setup_page(user, pending["secret"], form, 400 if form.is_submitted() else 200)
     if must_wait(form, user):
         return setup_page(user, pending["secret"], form, 429)
-    db = get_session()
-    if not two_factor.enrol(db, user, pending["secret"], form.code.data):
+    # A wrong code stores nothing (services/two_factor.enrol), so there is nothing to save then either.
+    if not commit(lambda: two_factor.enrol(get_session(), user, pending["secret"], form.code.data)):
         wrong_code(form, form.code, user)
         return setup_page(user, pending["secret"], form, 400)
-    db.commit()
     signin_throttle.record_success(throttle_key(user))
     session.pop(SETUP, None)
     if half:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 import Stemmer
-from whoosh.lang.stopwords import stoplists
+from whoosh.lang import has_stopwords, stopwords_for_language
 
 from bulletin.taxonomy import LANGUAGE_CODES
 
@@ -28,7 +28,6 @@ SNOWBALL_ALGORITHMS = {
     "de": "german", "en": "english", "fr": "french", "ru": "russian", "tr": "turkish",
     "ar": "arabic", "fa": "persian",
 }
-STEMMED_LANGUAGES = (*SNOWBALL_ALGORITHMS, "uk")
 
 # Which languages a word may be in, by its script; the reader's language is tried first.
 LATIN_LANGUAGES = ("de", "en", "fr", "tr", "ku", "so")
@@ -88,7 +87,8 @@ _EXTRA_STOPWORDS = {
 @cache
 def stopwords(language: str) -> frozenset[str]:
     """Words too common to tell postings apart, normalised like the texts they are dropped from."""
-    words = set(stoplists.get(language, ())) | _EXTRA_STOPWORDS.get(language, set())
+    whooshs = stopwords_for_language(language) if has_stopwords(language) else ()
+    words = set(whooshs) | _EXTRA_STOPWORDS.get(language, set())
     return frozenset(normalise(word, language) for word in words)
 
 
@@ -354,15 +354,4 @@ def query_languages(word: str, reader: str | None) -> tuple[str, ...]:
     return candidates or ((reader,) if reader else ("en",))
 
 
-def fold_for_display(text: str) -> str:
-    """Normalised text for comparing a suggestion with what was typed."""
-    return normalise(text, "en")
-
-
 GERMAN_STOPWORDS = stopwords("de")
-
-
-@lru_cache(maxsize=1)
-def default_analyzer() -> Analyzer:
-    """An analyzer without a vocabulary of its own, for texts outside any index (tests, tools)."""
-    return Analyzer()

@@ -27,13 +27,13 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
-from whoosh.writing import SegmentWriter
 
 from bulletin.models import Organisation, Posting, PostingText
-from bulletin.search.index import DocumentMaker
+from bulletin.search import whoosh_internals
+from bulletin.search.documents import DocumentMaker
 
 if TYPE_CHECKING:
-    from bulletin.search import SearchIndex
+    from bulletin.search.search_index import SearchIndex
 
 CHUNK = 500  # postings read from the database at once
 PARALLEL_MINIMUM = 5000  # fewer postings are written by one process: starting workers would not pay off
@@ -149,7 +149,7 @@ def write_postings(build: Build, ids: list[int], procs: int = 1, progress: Progr
     workers = worker_count(procs, len(ids))
     if workers > 1:
         segments = _write_in_workers(build, maker, _shares(ids, workers), reporter)
-        _commit_segments(build.ix, segments)
+        whoosh_internals.commit_segments(build.ix, segments)
         return
     writer = build.ix.writer(limitmb=LIMIT_MB)
     try:
@@ -251,7 +251,7 @@ def _work(build: Build, maker: DocumentMaker, share: list[int], theirs, written)
         theirs.send(("stems", _share_stems(build, share)))
         build.search.learn_stems(theirs.recv())
         theirs.send(("written", _write_segment(build, maker, share, written)))
-    except BaseException:  # noqa: BLE001 - whatever it was, the parent must hear of it
+    except BaseException:  # whatever it was, the parent must hear of it
         with contextlib.suppress(OSError):  # unless the parent is gone
             theirs.send(("failed", traceback.format_exc()))
     finally:
@@ -276,19 +276,7 @@ def _write_segment(build: Build, maker: DocumentMaker, share: list[int], written
 
     # The parent commits the segments, so the workers write without the index's lock, as Whoosh's own
     # multi-process writer does.
-    writer = SegmentWriter(build.ix, _lk=False, limitmb=LIMIT_MB)
+    writer = whoosh_internals.unlocked_segment_writer(build.ix, LIMIT_MB)
     _add_documents(build, maker, writer, share, count)
-    return writer._finalize_segment()
+    return whoosh_internals.finalize_segment(writer)
 
-
-def _commit_segments(ix, segments: list) -> None:
-    """Make the workers' segments the index's content, as Whoosh's multi-process writer commits its own."""
-    writer = ix.writer()
-    try:
-        writer._close_segment()  # the parent's own segment stays empty and is not kept
-        kept = [segment for segment in segments if segment.doc_count_all()]
-        writer._commit_toc([*writer.segments, *kept])
-    except BaseException:
-        writer.cancel()
-        raise
-    writer._finish()

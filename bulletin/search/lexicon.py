@@ -113,17 +113,6 @@ class Lexicon:
             self.__dict__["_parents"] = parents
         return concept_id in parents
 
-    def related_keys(self, concept_id: str, weight: float) -> dict[tuple[str, str], float]:
-        """What else stands partly for ``concept_id`` in a posting or query that names it with ``weight``:
-        its broader concepts ("c" keys: a more general offer covers it) and, when it has narrower
-        concepts, "n" (something under it: a sofa for "furniture")."""
-        keys: dict[tuple[str, str], float] = {}
-        for parent, depth in self.ancestors(concept_id).items():
-            keys[("c", parent)] = weight * BROADER_WEIGHT ** depth
-        if self.has_narrower(concept_id):
-            keys[("n", concept_id)] = weight * NARROWER_WEIGHT
-        return keys
-
     def provided(self, concept_id: str) -> dict[str, float]:
         """What an offer naming ``concept_id`` stands for as a general provider: every concept under the
         ones it provides (and those themselves), each at PROVIDER_WEIGHT."""

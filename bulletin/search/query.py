@@ -14,34 +14,23 @@ are found: expiry is checked here, against today, so a posting expires without a
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.scoring import BM25F
 
 from bulletin.search.analysis import RAW_WORD, WORD, normalise, query_languages
+from bulletin.search.aspects import Aspect, is_attribute, query_aspect
 from bulletin.search.coverage import Rarity, coverage, features_of
-from bulletin.search.index import Aspect, add_concept_keys, date_number
 from bulletin.search.lexicon import NARROWER_PREFIX, NARROWER_WEIGHT
-from bulletin.search.scoring import ArrayCache, ScoringView
+from bulletin.search.ranking import RANKING, Ranking
+from bulletin.search.scoring import ScoringView
 from bulletin.services import clock
 
 MAX_WORDS = 12  # a query's first words count; the rest of a pasted text does not
 MAX_WORD_LENGTH = 40
-CONCEPT_BOOST = 1.5
-PART_BOOST = 0.3  # a query compound's parts, for postings that write them apart ("Bett für Kinder")
-CORRECTION_BOOST = 0.8
-ATTRIBUTE_BOOST = 0.5  # a word whose concepts the lexicon files under no category: for whom, not what
-MEANING_TIEBREAK = 0.3  # how much a second way of matching a word (form and meaning) adds
-OFFER_BONUS = 1.0  # added to offers: among equally good results, what is offered comes first
-RERANKED = 100  # how many of the best BM25F results are ordered again by coverage
-OFFER_PRIOR = 0.1  # the same, in the coverage order
-BM25_SHARE = 0.2  # how much BM25F still counts in that order
 FACETS = ("type", "category", "district")
-WEIGHTING = BM25F(B=0.5, K1=1.2)
 
 
 @dataclass(frozen=True)
@@ -112,6 +101,7 @@ class Planner:
         self.reader_language = reader_language
         self.analyzer = search.analyzer
         self.lexicon = search.lexicon
+        self.ranking = search.ranking
         self.corrections_found: dict[str, str] = {}
 
     def _known(self, field_name: str, term: str) -> bool:
@@ -149,7 +139,7 @@ class Planner:
             for code in query_languages(raw, self.reader_language):
                 for unit in per_language[code][index]:
                     for position, term in enumerate(unit):
-                        boost = 1.0 if position == 0 else PART_BOOST
+                        boost = 1.0 if position == 0 else self.ranking.search_part_boost
                         variants[term] = max(variants.get(term, 0.0), boost)
             normalised = [word for word in WORD.findall(normalise(raw, self.reader_language or "en"))]
             words.extend(normalised)
@@ -164,31 +154,27 @@ class Planner:
                         for code in query_languages(corrected, self.reader_language):
                             for unit in self.analyzer.word_units(corrected, code):
                                 for position, term in enumerate(unit):
-                                    boost = CORRECTION_BOOST * (1.0 if position == 0 else PART_BOOST)
+                                    boost = self.ranking.correction_boost * (
+                                        1.0 if position == 0 else self.ranking.search_part_boost)
                                     variants[term] = max(variants.get(term, 0.0), boost)
             if not found and not word_concepts[index]:
                 unknown.extend(normalised)
             terms.update(variants)
-            attribute = bool(word_concepts[index]) and not any(
-                self.lexicon.category(concept) for concept in word_concepts[index]
-            )
-            clauses.append(_word_clause(variants, word_concepts[index], attribute, self.lexicon))
-            aspects.append(self._aspect(variants, word_concepts[index], attribute))
+            attribute = is_attribute(word_concepts[index], self.lexicon)
+            named = word_concepts[index]
+            clauses.append(_word_clause(variants, named, attribute, self.lexicon, self.ranking))
+            aspects.append(query_aspect(variants, named, attribute, self.lexicon, self.ranking))
         return QueryPlan(words, clauses, terms, concepts, unknown, dict(self.corrections_found), aspects)
-
-    def _aspect(self, variants: dict[str, float], concepts: dict[str, float], attribute: bool) -> Aspect:
-        keys: dict[tuple[str, str], float] = {("t", term): boost for term, boost in variants.items()}
-        for concept, weight in concepts.items():
-            add_concept_keys(keys, self.lexicon, concept, weight)
-        return Aspect("title", keys, attribute)
 
     def correct(self, word: str) -> str | None:
         """The known word closest to a word the index does not know, the most frequent among equals."""
-        if self.searcher is None or len(word) < 4 or not word.isalpha():
+        ranking = self.ranking
+        if self.searcher is None or len(word) < ranking.correction_min_length or not word.isalpha():
             return None
         reader = self.searcher.reader()
-        for distance in (1, 2) if len(word) >= 8 else (1,):
-            candidates = [candidate for candidate in reader.terms_within("words", word, distance, prefix=1)
+        for distance in (1, 2) if len(word) >= ranking.correction_two_edits_length else (1,):
+            candidates = [candidate for candidate in
+                          reader.terms_within("words", word, distance, prefix=ranking.correction_prefix)
                           if candidate != word]
             if candidates:
                 return max(candidates,
@@ -197,7 +183,7 @@ class Planner:
 
 
 def _word_clause(variants: dict[str, float], concepts: dict[str, float], attribute: bool,
-                 lexicon=None) -> wq.Query:
+                 lexicon=None, ranking: Ranking = RANKING) -> wq.Query:
     """One word of the query: its forms in the title and description, or what it means. A posting that
     has both counts a little more than one with either; a word that only says for whom ("Kinder",
     "family") counts less than one that says what."""
@@ -205,18 +191,18 @@ def _word_clause(variants: dict[str, float], concepts: dict[str, float], attribu
     if variants:
         choices.append(wq.Or([wq.Term("text", term, boost=boost) for term, boost in variants.items()]))
     if concepts:
-        meaning = [wq.Term("concepts", concept, boost=CONCEPT_BOOST * weight)
+        meaning = [wq.Term("concepts", concept, boost=ranking.search_concept_boost * weight)
                    for concept, weight in concepts.items()]
         # Postings of a narrower concept (a sofa for "Möbel"), weighing less than the concept itself.
         meaning += [wq.Term("concepts", NARROWER_PREFIX + concept,
-                            boost=CONCEPT_BOOST * weight * NARROWER_WEIGHT)
+                            boost=ranking.search_concept_boost * weight * NARROWER_WEIGHT)
                     for concept, weight in concepts.items()
                     if lexicon is not None and lexicon.has_narrower(concept)]
         choices.append(wq.Or(meaning))
-    boost = ATTRIBUTE_BOOST if attribute else 1.0
+    boost = ranking.search_attribute_boost if attribute else 1.0
     if len(choices) == 1:
         return wq.Or(choices, boost=boost)
-    return wq.DisjunctionMax(choices, tiebreak=MEANING_TIEBREAK, boost=boost)
+    return wq.DisjunctionMax(choices, tiebreak=ranking.meaning_tiebreak, boost=boost)
 
 
 def filter_query(filters: Filters) -> list[wq.Query]:
@@ -227,34 +213,6 @@ def filter_query(filters: Filters) -> list[wq.Query]:
         if value:
             parts.append(wq.Term(name, value))
     return parts
-
-
-class SearcherCache:
-    """What is computed once per searcher (an index generation) and day, not per query: the arrays the
-    query is scored on (scoring.py) and the mask of listed, unexpired postings."""
-
-    def __init__(self) -> None:
-        self._key = None
-        self.view: ScoringView | None = None
-        self.visible: np.ndarray = np.zeros(0, dtype=bool)
-
-    def get(self, arrays: ArrayCache, searcher, today: date) -> SearcherCache:
-        key = (id(searcher), searcher.reader().generation(), today)
-        if key != self._key:
-            view = arrays.view(searcher, WEIGHTING)
-            expired = view.numeric_range("valid_until", 0, date_number(today) - 1, today)
-            self.visible = view.mask("public", "1") & view.live() & ~expired
-            self.view, self._key = view, key
-        return self
-
-
-def searcher_cache(search, searcher, today: date) -> SearcherCache:
-    """The arrays and visible postings of ``searcher`` (call with the searcher lock held)."""
-    cache = getattr(search, "_searcher_cache", None)
-    if cache is None:
-        cache = search._searcher_cache = SearcherCache()
-        search._array_cache = ArrayCache()
-    return cache.get(search._array_cache, searcher, today)
 
 
 def _facet_counts(view: ScoringView, documents: np.ndarray) -> dict[str, list[tuple[str, int]]]:
@@ -269,11 +227,12 @@ def search_postings(search, text: str | None, filters: Filters = Filters(), *, p
     """One page of the postings that match ``text`` (all listed postings, newest first, when it has none)."""
     today = today or clock.today()
     raw_words = words_of(text)
+    ranking = search.ranking
     with search.searcher() as searcher:
         if searcher is None:
             return SearchResult([], 0, page, per_page, {}, set(), None, False)
         plan = Planner(search, searcher, reader_language).plan(raw_words)
-        cache = searcher_cache(search, searcher, today)
+        cache = search.scoring(searcher, today)
         view = cache.view
         if not cache.visible.any():
             return SearchResult([], 0, page, per_page, {}, plan.terms, None, not plan.is_empty)
@@ -287,11 +246,11 @@ def search_postings(search, text: str | None, filters: Filters = Filters(), *, p
         else:
             # Every match scored at once (scoring.py); the best ones are ordered again by coverage.
             # (The type field has no lengths, so its term scores its boost alone: a constant bonus.)
-            main = wq.AndMaybe(wq.Or(plan.clauses), wq.Term("type", "offer", boost=OFFER_BONUS))
+            main = wq.AndMaybe(wq.Or(plan.clauses), wq.Term("type", "offer", boost=ranking.offer_bonus))
             final = wq.And([main, *restrictions]) if restrictions else main
             scores, matched = view.evaluate(final)
             docs = matched & cache.visible
-            best = view.best(scores, docs, max(page * per_page, RERANKED))
+            best = view.best(scores, docs, max(page * per_page, ranking.reranked))
             ranked = _reranked(search, searcher, plan, best)
         start = (page - 1) * per_page
         hits = [Hit(*item) for item in ranked[start:start + per_page]]
@@ -307,21 +266,17 @@ def _reranked(search, searcher, plan: QueryPlan,
               best: list[tuple[float, int]]) -> list[tuple[int, str, float]]:
     """The best BM25F results ordered by how much of the query they cover (the measure matching uses:
     concepts, rarity, neighbours of the same kind), offers first among equals, then BM25F, then newest."""
-    rarity, lexicon = Rarity(searcher), search.lexicon
+    ranking, lexicon = search.ranking, search.lexicon
+    rarity = Rarity(searcher, ranking=ranking)
+    reranked = ranking.reranked
     top = [(score, searcher.stored_fields(docnum)) for score, docnum in best]
-    best = max((score for score, _fields in top[:RERANKED]), default=0.0) or 1.0
+    best = max((score for score, _fields in top[:reranked]), default=0.0) or 1.0
     keyed = []
-    for score, fields in top[:RERANKED]:
-        covered, _keys = coverage(plan.aspects, features_of(fields, lexicon), rarity)
-        prior = OFFER_PRIOR if fields.get("type") == "offer" else 0.0
-        keyed.append(((covered + prior + BM25_SHARE * score / best, fields.get("created", 0)),
+    for score, fields in top[:reranked]:
+        covered, _keys = coverage(plan.aspects, features_of(fields, lexicon), rarity, ranking=ranking)
+        prior = ranking.offer_prior if fields.get("type") == "offer" else 0.0
+        keyed.append(((covered + prior + ranking.bm25_share * score / best, fields.get("created", 0)),
                       (int(fields["id"]), fields["key"], score)))
     keyed.sort(key=lambda item: item[0], reverse=True)
-    rest = [(int(fields["id"]), fields["key"], score) for score, fields in top[RERANKED:]]
+    rest = [(int(fields["id"]), fields["key"], score) for score, fields in top[reranked:]]
     return [item for _key, item in keyed] + rest
-
-
-def terms_for(search, words: Iterable[str], reader_language: str | None) -> set[str]:
-    """The index terms a text's words stand for (for highlighting outside a search)."""
-    with search.searcher() as searcher:
-        return Planner(search, searcher, reader_language).plan(list(words), correct=False).terms

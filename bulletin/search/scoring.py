@@ -21,43 +21,13 @@ from datetime import date
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
-from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
-from whoosh.util.numeric import byte_to_length
+
+from bulletin.search import whoosh_internals
+from bulletin.search.index import date_number
+from bulletin.search.whoosh_internals import EMPTY_IDS, EMPTY_WEIGHTS, LENGTH_OF_BYTE, leaf_postings
 
 CACHED_POSTINGS = 4_000_000  # postings kept per segment (12 bytes each) before the least used term goes
-EMPTY_IDS = np.zeros(0, dtype=np.int32)
-EMPTY_WEIGHTS = np.zeros(0, dtype=np.float32)
-# Whoosh keeps a document's field length in one byte; this is the length each byte stands for.
-LENGTH_OF_BYTE = np.array([byte_to_length(value) for value in range(256)], dtype=np.float64)
-
-
-def _leaf_postings(matcher) -> tuple[np.ndarray, np.ndarray]:
-    """Every (document, weight) of a term in one segment, a block at a time where Whoosh allows it."""
-    if isinstance(matcher, FilterMatcher):
-        # Read past the deletion filter: deleted documents are masked out by visibility, never shown.
-        matcher = matcher.child
-    ids: list[np.ndarray] = []
-    weights: list[np.ndarray] = []
-    if isinstance(matcher, W3LeafMatcher):
-        while matcher.is_active():
-            matcher._read_ids()  # noqa: SLF001 - a block's arrays, instead of one call per posting
-            matcher._read_weights()  # noqa: SLF001
-            ids.append(np.asarray(matcher._ids, dtype=np.int32))  # noqa: SLF001
-            weights.append(np.asarray(matcher._weights, dtype=np.float32))  # noqa: SLF001
-            matcher._next_block()  # noqa: SLF001
-    else:  # postings kept inline with the term, and any other matcher: the public interface
-        found_ids, found_weights = [], []
-        while matcher.is_active():
-            found_ids.append(matcher.id())
-            found_weights.append(matcher.weight())
-            matcher.next()
-        ids.append(np.asarray(found_ids, dtype=np.int32))
-        weights.append(np.asarray(found_weights, dtype=np.float32))
-    if not ids:
-        return EMPTY_IDS, EMPTY_WEIGHTS
-    return np.concatenate(ids), np.concatenate(weights)
 
 
 class SegmentArrays:
@@ -79,7 +49,7 @@ class SegmentArrays:
                 self._postings.move_to_end(key)
                 return found
         try:
-            found = _leaf_postings(reader.postings(field, text))
+            found = leaf_postings(reader.postings(field, text))
         except TermNotFound:
             found = (EMPTY_IDS, EMPTY_WEIGHTS)
         with self.lock:
@@ -95,12 +65,7 @@ class SegmentArrays:
         found = self._lengths.get(field)
         if found is None:
             count = reader.doc_count_all()
-            try:
-                # The stored length bytes as one column (one call, not one per document).
-                column = reader._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)  # noqa: SLF001
-                raw = np.fromiter(column, dtype=np.uint8, count=count) if column is not None else None
-            except AttributeError:  # another codec: ask per document
-                raw = None
+            raw = whoosh_internals.length_bytes(reader, field, count)  # the stored bytes, as one column
             if raw is None:
                 found = np.array([reader.doc_field_length(doc, field, 0) or 0 for doc in range(count)],
                                  dtype=np.float64)
@@ -128,7 +93,7 @@ class SegmentArrays:
 
 
 class ArrayCache:
-    """Segment arrays by segment, for the segments still live (kept on the board's SearchIndex)."""
+    """Segment arrays by segment, for the segments still live (one per SearchIndex)."""
 
     def __init__(self) -> None:
         self._segments: dict[str, SegmentArrays] = {}
@@ -139,17 +104,13 @@ class ArrayCache:
         with self._lock:
             live = {}
             for (reader, offset), (subsearcher, _offset) in zip(searcher.reader().leaf_readers(),
-                                                                 _subsearchers(searcher), strict=True):
+                                                                 searcher.leaf_searchers(), strict=True):
                 segment = reader.segment()
                 name = segment.segment_id() if segment is not None else f"reader-{id(reader)}"
                 arrays = live[name] = self._segments.get(name) or SegmentArrays()
                 leaves.append((reader, subsearcher, offset, arrays))
             self._segments = live  # merged-away segments go
         return ScoringView(searcher, weighting, leaves)
-
-
-def _subsearchers(searcher) -> list:
-    return searcher.subsearchers or [(searcher, 0)]
 
 
 class ScoringView:
@@ -168,8 +129,7 @@ class ScoringView:
         """The documents that have the term (global numbers, ascending) and their BM25F scores."""
         scorable = self.searcher.schema[field].scorable
         if scorable:
-            K1 = self.weighting.K1
-            B = self.weighting._field_B.get(field, self.weighting.B)  # noqa: SLF001 - BM25F's per-field B
+            K1, B = whoosh_internals.bm25f_parameters(self.weighting, field)
             idf = self.searcher.idf(field, text)
             average = self.searcher.avg_field_length(field) or 1
         ids_list, scores_list = [], []
@@ -242,7 +202,7 @@ class ScoringView:
             live = np.ones(self.size, dtype=bool)
             for reader, _sub, offset, _arrays in self.leaves:
                 if reader.has_deletions():
-                    deleted = np.fromiter(reader.deleted_docs_set, dtype=np.int64)
+                    deleted = np.fromiter(whoosh_internals.deleted_documents(reader), dtype=np.int64)
                     live[deleted + offset] = False
             self._live = live
         return self._live
@@ -288,3 +248,24 @@ class ScoringView:
         found = np.flatnonzero(documents)
         order = np.lexsort((found, created[found]))[::-1][:count]
         return [int(doc) for doc in found[order]]
+
+
+class SearcherCache:
+    """What is computed once per searcher (an index generation) and day, not per query: the arrays the
+    query is scored on, with ``weighting``, and the mask of listed, unexpired postings (one per SearchIndex,
+    which makes a new one when its ranking changes)."""
+
+    def __init__(self, weighting) -> None:
+        self.weighting = weighting
+        self._key = None
+        self.view: ScoringView | None = None
+        self.visible: np.ndarray = np.zeros(0, dtype=bool)
+
+    def get(self, arrays: ArrayCache, searcher, today: date) -> SearcherCache:
+        key = (id(searcher), searcher.reader().generation(), today)
+        if key != self._key:
+            view = arrays.view(searcher, self.weighting)
+            expired = view.numeric_range("valid_until", 0, date_number(today) - 1, today)
+            self.visible = view.mask("public", "1") & view.live() & ~expired
+            self.view, self._key = view, key
+        return self

@@ -29,7 +29,8 @@ from sqlmodel import Session
 
 from bulletin.models import Organisation, Posting, PostingText, SearchQueueEntry, utcnow
 from bulletin.search import bulk
-from bulletin.search.index import date_number, fingerprint
+from bulletin.search.documents import fingerprint
+from bulletin.search.index import date_number
 from bulletin.search.locking import LockTimeout
 from bulletin.services import clock
 
@@ -111,7 +112,7 @@ def _write_after_commit(session) -> None:
         return
     try:
         write_rows(search, session.get_bind(), row_ids)
-    except Exception:  # the change is committed; the queue keeps it for the worker  # noqa: BLE001
+    except Exception:  # the change is committed; the queue keeps it for the worker
         log.exception("The search index could not be updated now; the change stays queued.")
 
 

@@ -27,7 +27,3 @@ class Applicant:
     id: None = None
     organisation_id: None = None
     is_coordinator: bool = False
-
-
-def actor_label(actor) -> str:
-    return actor.email

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
 from sqlmodel import Session
 
-from bulletin.models import AuditEntry
+from bulletin.models import AuditEntry, utcnow
 
 
 def _plain(value: Any) -> Any:
@@ -42,3 +43,17 @@ def record(session: Session, actor, action: str, obj, changes: dict[str, Any] | 
     )
     session.add(entry)
     return entry
+
+
+def record_changes(session: Session, actor, action: str, subject, snapshot: Callable[[Any], dict[str, Any]],
+                   apply: Callable[[], None]) -> bool:
+    """Run ``apply`` on ``subject`` and record what it changed, as ``snapshot`` sees it; returns whether
+    anything changed. An edit that changes nothing writes nothing: no entry, no new ``updated_at``."""
+    before = snapshot(subject)
+    apply()
+    changes = diff(before, snapshot(subject))
+    if not changes:
+        return False
+    subject.updated_at = utcnow()
+    record(session, actor, action, subject, changes)
+    return True

@@ -1,21 +1,16 @@
-"""What visitors may see, and the plain keyword search over it."""
+"""What visitors may see: the public lists of postings and organisations, each as its results."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import and_, exists, func, or_
 from sqlmodel import Session, select
 
-from bulletin.db import casefold
 from bulletin.models import Organisation, Posting, PostingText
 from bulletin.services.errors import Gone, NotFound
 from bulletin.services.pagination import Page, paginate
-
-MAX_QUERY_TERMS = 10
-MAX_TERM_LENGTH = 50
 
 
 @dataclass(frozen=True)
@@ -26,7 +21,6 @@ class PostingFilter:
     organisation_key: str | None = None
     key: str | None = None
     language: str | None = None  # only postings readable in this language
-    query: str | None = None
 
 
 def is_listed_clause(today: date):
@@ -42,22 +36,8 @@ def is_listed_clause(today: date):
     )
 
 
-def query_terms(query: str | None) -> list[str]:
-    """The words of a query: case-folded, without control characters, a bounded number."""
-    if not query:
-        return []
-    cleaned = "".join(ch if ch.isprintable() else " " for ch in query)
-    words = re.findall(r"\w+", cleaned.casefold())
-    return [word[:MAX_TERM_LENGTH] for word in words][:MAX_QUERY_TERMS]
-
-
-def _like_pattern(term: str) -> str:
-    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def public_postings(today: date, filters: PostingFilter = PostingFilter()):
-    """A statement selecting the listed postings that pass ``filters``, newest first."""
+def _listed_postings_statement(today: date, filters: PostingFilter):
+    """The listed postings that pass ``filters``, newest first."""
     statement = select(Posting).join(Organisation, Posting.organisation_id == Organisation.id).where(
         is_listed_clause(today)
     )
@@ -75,20 +55,29 @@ def public_postings(today: date, filters: PostingFilter = PostingFilter()):
         statement = statement.where(
             exists().where(PostingText.posting_id == Posting.id, PostingText.language == filters.language)
         )
-    for term in query_terms(filters.query):
-        pattern = _like_pattern(term)
-        statement = statement.where(
-            exists().where(
-                PostingText.posting_id == Posting.id,
-                or_(casefold(PostingText.title).like(pattern, escape="\\"),
-                    casefold(PostingText.body).like(pattern, escape="\\")),
-            )
-        )
     return statement.order_by(Posting.created_at.desc(), Posting.id.desc())
 
 
 def list_postings(session: Session, today: date, filters: PostingFilter, page: int, per_page: int) -> Page:
-    return paginate(session, public_postings(today, filters), page, per_page)
+    """One page of the listed postings that pass ``filters``, newest first."""
+    return paginate(session, _listed_postings_statement(today, filters), page, per_page)
+
+
+def listed_postings(session: Session, today: date, filters: PostingFilter = PostingFilter()) -> list[Posting]:
+    """Every listed posting that passes ``filters``, newest first: for a printed sheet or a work queue."""
+    return list(session.scalars(_listed_postings_statement(today, filters)).unique())
+
+
+def listed_in_order(session: Session, posting_ids: list[int], today: date) -> list[Posting]:
+    """The postings of a search result in its order, in one query.
+
+    One the index still lists but the board no longer does (a write not yet applied) is left out.
+    """
+    if not posting_ids:
+        return []
+    found = {item.id: item for item in session.exec(select(Posting).where(Posting.id.in_(posting_ids)))}
+    return [found[posting_id] for posting_id in posting_ids
+            if posting_id in found and found[posting_id].is_listed(today)]
 
 
 def listed_districts(session: Session, today: date) -> list[str]:
@@ -113,11 +102,21 @@ def public_posting(session: Session, posting_id: int, today: date) -> Posting:
     return posting
 
 
-def public_organisations(filters_type: str | None = None):
+def _approved_organisations_statement(organisation_type: str | None):
     statement = select(Organisation).where(Organisation.status == "approved")
-    if filters_type:
-        statement = statement.where(Organisation.type == filters_type)
+    if organisation_type:
+        statement = statement.where(Organisation.type == organisation_type)
     return statement.order_by(Organisation.name, Organisation.id)
+
+
+def list_organisations(session: Session, organisation_type: str | None, page: int, per_page: int) -> Page:
+    """One page of the approved organisations (of one type, if given), by name."""
+    return paginate(session, _approved_organisations_statement(organisation_type), page, per_page)
+
+
+def approved_organisations(session: Session) -> list[Organisation]:
+    """Every approved organisation, by name."""
+    return list(session.scalars(_approved_organisations_statement(None)).unique())
 
 
 def public_organisation(session: Session, key: str) -> Organisation:

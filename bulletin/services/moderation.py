@@ -7,7 +7,6 @@ visibility rule (listing.is_listed_clause): what is held, hidden or suspended le
 
 from __future__ import annotations
 
-from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -24,24 +23,14 @@ REASON_MAX = 1000
 MESSAGE_MAX = 2000
 
 
-def review_policy() -> str:
-    """The board's BULLETIN_POSTING_REVIEW setting.
-
-    Read here rather than passed in, so every way a posting is created (form, import) follows it.
-    """
-    if not has_app_context():
-        return "none"
-    return current_app.config.get("BULLETIN_POSTING_REVIEW", "none")
-
-
 def needs_review(actor, organisation: Organisation, policy: str) -> bool:
     """Whether a new posting by ``actor`` waits for review: never the coordinator's own, nor an import."""
     return policy == "unverified" and not actor.is_coordinator and not organisation.verified
 
 
-def hold_if_needed(session: Session, actor, posting: Posting, policy: str | None = None) -> bool:
-    """Hold a just created posting for review when the board's policy asks for it."""
-    if not needs_review(actor, posting.organisation, policy or review_policy()):
+def hold_if_needed(session: Session, actor, posting: Posting, policy: str) -> bool:
+    """Hold a just created posting for review when the board's policy (BULLETIN_POSTING_REVIEW) asks."""
+    if not needs_review(actor, posting.organisation, policy):
         return False
     posting.moderation = "held"
     audit.record(session, actor, "posting.hold", posting, audit.diff({"moderation": "visible"},

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
-from bulletin.models import Organisation, OrganisationText, User, utcnow
+from bulletin.models import Organisation, OrganisationText, Posting, User, utcnow
 from bulletin.services import audit, text_rules
 from bulletin.services.errors import InvalidData
 from bulletin.services.permissions import can_edit_profile, ensure
@@ -164,6 +164,13 @@ def get_by_key(session: Session, key: str) -> Organisation | None:
     return session.exec(select(Organisation).where(Organisation.key == key)).first()
 
 
+def existing_keys(session: Session, keys: set[str]) -> set[str]:
+    """Those of ``keys`` that name an organisation on the board, in one query."""
+    if not keys:
+        return set()
+    return set(session.exec(select(Organisation.key).where(Organisation.key.in_(keys))))
+
+
 def is_waiting_clause():
     """Pending sign-ups whose address is confirmed: until then a sign-up is nobody's business but the
     address owner's (services/signups.py), and the daily purge removes it if it stays unconfirmed."""
@@ -201,14 +208,8 @@ def create_organisation(
 def update_profile(session: Session, actor, organisation: Organisation, data: OrganisationInput) -> bool:
     ensure(can_edit_profile(actor, organisation))
     validate(data)
-    before = _snapshot(organisation)
-    _apply(organisation, data)
-    changes = audit.diff(before, _snapshot(organisation))
-    if not changes:
-        return False
-    organisation.updated_at = utcnow()
-    audit.record(session, actor, "organisation.update", organisation, changes)
-    return True
+    return audit.record_changes(session, actor, "organisation.update", organisation, _snapshot,
+                                lambda: _apply(organisation, data))
 
 
 def set_status(session: Session, actor, organisation: Organisation, *, status: str | None = None,
@@ -249,19 +250,22 @@ def reject(session: Session, actor, organisation: Organisation, reason: str = ""
     problem = text_rules.problem(reason, multiline=True)
     if problem is not None:
         raise InvalidData({"reason": problem})
-    from bulletin.models import Posting
-
     members = list(session.exec(select(User).where(User.organisation_id == organisation.id)))
     emails = [member.email for member in members]
     audit.record(session, actor, "organisation.reject", organisation,
                  {"name": organisation.name, "reason": reason, "members": emails})
+    delete_with_members(session, organisation, members)
+    return emails
+
+
+def delete_with_members(session: Session, organisation: Organisation, members: list[User]) -> None:
+    """Remove an organisation that never went public, with its postings (drafts) and its accounts."""
     for posting in session.exec(select(Posting).where(Posting.organisation_id == organisation.id)):
         session.delete(posting)
     for member in members:
         session.delete(member)
-    session.flush()
+    session.flush()  # the accounts first: they point at the organisation
     session.delete(organisation)
-    return emails
 
 
 def check_description_translation(organisation: Organisation, language: str, description: str) -> str:

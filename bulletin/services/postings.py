@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from bulletin.models import Organisation, Posting, PostingText, utcnow
 from bulletin.services import audit, moderation, text_rules
-from bulletin.services.errors import InvalidData
+from bulletin.services.errors import InvalidData, NotFound
 from bulletin.services.permissions import can_edit_posting, can_post_for, ensure
 from bulletin.taxonomy import CATEGORY_BY_SLUG, LANGUAGE_BY_CODE, POSTING_STATUSES, POSTING_TYPES
 
@@ -140,8 +140,11 @@ def _mark_outdated(posting: Posting, rewritten: set[str]) -> None:
 
 
 def create_posting(
-    session: Session, actor, organisation: Organisation, data: PostingInput, key: str | None = None
+    session: Session, actor, organisation: Organisation, data: PostingInput, key: str | None = None, *,
+    review: str = "none",
 ) -> Posting:
+    """A new posting. ``review`` is the board's BULLETIN_POSTING_REVIEW: with "unverified", a member of an
+    unverified organisation waits for the coordinator; "none" (imports, the command line) holds nothing."""
     ensure(can_post_for(actor, organisation))
     validate(data)
     posting = Posting(key=key or new_key(), organisation_id=organisation.id, organisation=organisation,
@@ -150,7 +153,7 @@ def create_posting(
     session.add(posting)
     session.flush()
     audit.record(session, actor, "posting.create", posting, audit.diff({}, _snapshot(posting)))
-    moderation.hold_if_needed(session, actor, posting)  # BULLETIN_POSTING_REVIEW
+    moderation.hold_if_needed(session, actor, posting, review)
     return posting
 
 
@@ -158,14 +161,8 @@ def update_posting(session: Session, actor, posting: Posting, data: PostingInput
     """Apply ``data``; returns whether anything changed (an unchanged save writes nothing)."""
     ensure(can_edit_posting(actor, posting))
     validate(data)
-    before = _snapshot(posting)
-    _apply(posting, data)
-    changes = audit.diff(before, _snapshot(posting))
-    if not changes:
-        return False
-    posting.updated_at = utcnow()
-    audit.record(session, actor, "posting.update", posting, changes)
-    return True
+    return audit.record_changes(session, actor, "posting.update", posting, _snapshot,
+                                lambda: _apply(posting, data))
 
 
 def _set_fields(session: Session, actor, posting: Posting, action: str, **values) -> None:
@@ -274,6 +271,24 @@ def overview(today: date, *, state: str | None = None, organisation_id: int | No
     elif state == "closed":
         statement = statement.where(Posting.status == "closed")
     return statement.order_by(Posting.updated_at.desc(), Posting.id.desc())
+
+
+def organisation_postings(session: Session, today: date, organisation_id: int) -> list[Posting]:
+    """Every posting of one organisation, newest change first: its dashboard's table."""
+    return list(session.exec(overview(today, organisation_id=organisation_id)))
+
+
+def posting_in_reach(session: Session, actor, posting_id: int) -> Posting:
+    """The posting if ``actor`` may know it exists: their organisation's, or any for the coordinator.
+
+    NotFound otherwise, so that a member need not learn of another organisation's posting.
+    """
+    posting = session.get(Posting, posting_id)
+    if posting is None:
+        raise NotFound()
+    if not actor.is_coordinator and posting.organisation_id != actor.organisation_id:
+        raise NotFound()
+    return posting
 
 
 def posting_state(posting: Posting, today: date) -> str:

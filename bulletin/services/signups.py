@@ -20,10 +20,10 @@ from sqlalchemy import or_
 from sqlmodel import Session, select
 
 from bulletin.db import audit_redaction
-from bulletin.models import AuditEntry, Organisation, Posting, User, utcnow
+from bulletin.models import AuditEntry, Organisation, User, utcnow
 from bulletin.models.audit import REMOVED
 from bulletin.passwords import hash_password
-from bulletin.services import accounts, audit
+from bulletin.services import accounts, audit, organisations
 from bulletin.services.actors import Applicant
 from bulletin.services.audit_redaction import KEPT_FIELDS
 from bulletin.services.organisations import OrganisationInput, validate
@@ -133,12 +133,7 @@ def remove_unconfirmed_signups(session: Session, actor, created_before: datetime
         emails = [member.email for member in members]
         _forget_in_audit_log(session, organisation.id, [member.id for member in members], emails, now)
         audit.record(session, actor, "organisation.unconfirmed", organisation, {"name": organisation.name})
-        for posting in session.exec(select(Posting).where(Posting.organisation_id == organisation.id)):
-            session.delete(posting)
-        for member in members:
-            session.delete(member)
-        session.flush()
-        session.delete(organisation)
+        organisations.delete_with_members(session, organisation, members)
         session.commit()
         removed += 1
     return removed

@@ -105,11 +105,36 @@ def translation_of(subject, language: str):
     return next((text for text in subject.texts if text.language == language), None)
 
 
+# What a translator may open ---------------------------------------------------------------------------
+
+
+def posting_to_translate(session: Session, actor, posting_id: int, today: date) -> Posting:
+    """A public posting (the coordinator may translate any); NotFound for anything else."""
+    posting = session.get(Posting, posting_id)
+    if posting is None or not (actor.is_coordinator or posting.is_listed(today)):
+        raise NotFound()
+    return posting
+
+
+def organisation_to_translate(session: Session, actor, organisation_id: int) -> Organisation:
+    """A public profile with a description (the coordinator may translate any); NotFound otherwise."""
+    organisation = session.get(Organisation, organisation_id)
+    if organisation is None or not (actor.is_coordinator or organisation.is_public):
+        raise NotFound()
+    if original_text(organisation) is None:
+        raise NotFound()  # no description: nothing to translate
+    return organisation
+
+
 # The queue --------------------------------------------------------------------------------------------
 
 
+def _pending_drafts():
+    return select(TranslationDraft).where(TranslationDraft.status == "pending")
+
+
 def _waiting(session: Session) -> set[tuple[str, int, str]]:
-    rows = session.exec(select(TranslationDraft).where(TranslationDraft.status == "pending")).all()
+    rows = session.exec(_pending_drafts()).all()
     return {
         ("posting", draft.posting_id, draft.language) if draft.posting_id is not None
         else ("organisation", draft.organisation_id, draft.language)
@@ -128,7 +153,7 @@ def _state(subject, kind: str, language: str, waiting: set) -> str | None:
 
 def _posting_jobs(session: Session, today: date, languages: list[str], waiting: set) -> list[Job]:
     jobs = []
-    for posting in session.scalars(listing.public_postings(today)).unique():
+    for posting in listing.listed_postings(session, today):
         for language in languages:
             if language == posting.original_language:
                 continue
@@ -144,7 +169,7 @@ def _organisation_jobs(session: Session, languages: list[str], waiting: set) -> 
         select(Posting.organisation_id, func.sum(Posting.view_count)).group_by(Posting.organisation_id)
     ).all())
     jobs = []
-    for organisation in session.scalars(listing.public_organisations()).unique():
+    for organisation in listing.approved_organisations(session):
         original = original_text(organisation)
         if original is None:
             continue
@@ -244,13 +269,48 @@ def _close_waiting(session: Session, actor, subject, language: str) -> None:
 # The coordinator's review ----------------------------------------------------------------------------
 
 
-def waiting_for_review(session: Session) -> list[TranslationDraft]:
-    """Translations waiting for the coordinator, oldest first."""
-    statement = select(TranslationDraft).where(TranslationDraft.status == "pending")
-    return list(session.exec(statement.order_by(TranslationDraft.created_at, TranslationDraft.id)))
+@dataclass(frozen=True)
+class WaitingTranslation:
+    """A translation waiting for the coordinator, with the posting or profile it translates."""
+
+    draft: TranslationDraft
+    subject: Posting | Organisation
 
 
-def subject_of(session: Session, draft: TranslationDraft) -> Posting | Organisation:
+def waiting_for_review(session: Session) -> list[WaitingTranslation]:
+    """Translations waiting for the coordinator, oldest first, their subjects loaded in one query each."""
+    drafts = list(session.exec(_pending_drafts().order_by(TranslationDraft.created_at, TranslationDraft.id)))
+    posting_ids = {draft.posting_id for draft in drafts if draft.posting_id is not None}
+    organisation_ids = {draft.organisation_id for draft in drafts if draft.organisation_id is not None}
+    subjects: dict[tuple[str, int], Posting | Organisation] = {}
+    if posting_ids:
+        for posting in session.exec(select(Posting).where(Posting.id.in_(posting_ids))):
+            subjects["posting", posting.id] = posting
+    if organisation_ids:
+        for organisation in session.exec(select(Organisation).where(Organisation.id.in_(organisation_ids))):
+            subjects["organisation", organisation.id] = organisation
+    waiting = []
+    for draft in drafts:
+        key = ("posting", draft.posting_id) if draft.posting_id is not None else (
+            "organisation", draft.organisation_id)
+        if key in subjects:  # a draft goes with its posting or organisation (ON DELETE CASCADE)
+            waiting.append(WaitingTranslation(draft, subjects[key]))
+    return waiting
+
+
+def count_waiting_for_review(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(_pending_drafts().subquery())) or 0
+
+
+def draft_by_id(session: Session, draft_id: int) -> TranslationDraft:
+    """A translation draft, reviewed or not; NotFound if there is none with this id."""
+    found = session.get(TranslationDraft, draft_id)
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def _subject_of(session: Session, draft: TranslationDraft) -> Posting | Organisation:
     subject = (session.get(Posting, draft.posting_id) if draft.posting_id is not None
                else session.get(Organisation, draft.organisation_id))
     if subject is None:  # deleted with its posting or organisation (ON DELETE CASCADE): not reached
@@ -275,7 +335,7 @@ def approve(session: Session, actor, draft: TranslationDraft) -> None:
     marked outdated, so readers see the warning until someone brings it up to date."""
     ensure(actor.is_coordinator)
     _ensure_waiting(draft)
-    subject = subject_of(session, draft)
+    subject = _subject_of(session, draft)
     title, text = _checked(subject, draft.language, draft.title, draft.body)
     outdated = draft.source_digest != source_digest(subject)
     _publish(session, actor, subject, draft.language, title, text, outdated)
@@ -285,4 +345,4 @@ def approve(session: Session, actor, draft: TranslationDraft) -> None:
 def reject(session: Session, actor, draft: TranslationDraft) -> None:
     ensure(actor.is_coordinator)
     _ensure_waiting(draft)
-    _decide(session, actor, draft, subject_of(session, draft), "rejected", "translation.reject")
+    _decide(session, actor, draft, _subject_of(session, draft), "rejected", "translation.reject")

@@ -258,11 +258,11 @@ def test_password_reset_end_to_end_and_the_link_works_once(client, csrf_token, m
     assert accounts.authenticate(db, user.email, NEW_PASSWORD) is not None
 
 
-def test_an_expired_reset_link_is_refused_clearly(app, client, csrf_token, make_user, mails, db):
+def test_an_expired_reset_link_is_refused_clearly(configure, app, client, csrf_token, make_user, mails, db):
     user = make_user()
     client.post("/en/account/forgot-password", data={"email": user.email, "csrf_token": csrf_token()})
     link = link_in(mails[0])
-    app.config["BULLETIN_PASSWORD_RESET_MAX_AGE"] = -1  # every link is older than that
+    configure(BULLETIN_PASSWORD_RESET_MAX_AGE=-1)  # every link is older than that
     response = client.post(
         link, data={"password": NEW_PASSWORD, "password_repeat": NEW_PASSWORD, "csrf_token": csrf_token()}
     )

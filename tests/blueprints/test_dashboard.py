@@ -143,8 +143,9 @@ def test_a_new_posting_is_saved_and_shown_publicly(client, member, csrf_token, d
     )
 
 
-def test_a_posting_held_for_review_is_not_announced_as_public(client, app, member, csrf_token, db, today):
-    app.config["BULLETIN_POSTING_REVIEW"] = "unverified"  # the member's organisation is not verified
+def test_a_posting_held_for_review_is_not_announced_as_public(configure, client, app, member, csrf_token, db,
+                                                              today):
+    configure(BULLETIN_POSTING_REVIEW="unverified")  # the member's organisation is not verified
     client.post("/en/dashboard/postings/new", data={**posting_form(today), "csrf_token": csrf_token()})
     [posting] = postings_of(db, member.organisation)
     page = client.get("/en/dashboard/").get_data(as_text=True)
@@ -434,11 +435,11 @@ def bomb_png() -> bytes:
         ("bomb.png", bomb_png, "The image is too large."),
     ],
 )
-def test_a_bad_logo_is_refused_and_the_old_one_stays(
+def test_a_bad_logo_is_refused_and_the_old_one_stays(configure,
     app, client, member, csrf_token, db, name, make_content, message
 ):
     # A small limit keeps the "too large" upload small: the test client spools big bodies to files.
-    app.config["BULLETIN_LOGO_MAX_BYTES"] = 50_000
+    configure(BULLETIN_LOGO_MAX_BYTES=50_000)
     client.post(
         "/en/dashboard/profile",
         data={**profile_form(), "logo": (io.BytesIO(png_bytes()), "old.png"), "csrf_token": csrf_token()},

@@ -25,8 +25,8 @@ PAGES = ["privacy", "imprint", "accessibility"]
 
 
 @pytest.fixture
-def operator(app):
-    app.config.update(OPERATOR)
+def operator(configure, app):
+    configure(**OPERATOR)
     return OPERATOR
 
 
@@ -49,8 +49,8 @@ def test_the_imprint_has_every_contact(client, operator):
     assert "Bürgermeisterin Anna Beispiel" in html
 
 
-def test_the_privacy_notice_names_the_dpo_the_authority_and_the_periods(app, client, operator):
-    app.config.update(BULLETIN_REPORT_RETENTION_DAYS=30, BULLETIN_AUDIT_PERSONAL_DAYS=200,
+def test_the_privacy_notice_names_the_dpo_the_authority_and_the_periods(configure, app, client, operator):
+    configure(BULLETIN_REPORT_RETENTION_DAYS=30, BULLETIN_AUDIT_PERSONAL_DAYS=200,
                       BULLETIN_SESSION_IDLE_MINUTES=45, BULLETIN_SIGNUP_CONFIRM_HOURS=24,
                       BULLETIN_REPORT_LIMIT="5 per hour;20 per day", BULLETIN_LOGIN_LIMIT="10 per minute")
     html = client.get("/en/privacy").get_data(as_text=True)
@@ -72,13 +72,14 @@ def test_without_optional_settings_the_pages_say_what_applies(client):
     assert "partially compliant" in statement and "Enforcement procedure" not in statement
 
 
-def test_the_accessibility_statement_has_its_date_contact_and_enforcement_body(app, client, operator):
+def test_the_accessibility_statement_has_its_date_contact_and_enforcement_body(configure, app, client,
+                                                                              operator):
     html = client.get("/en/accessibility").get_data(as_text=True)
     assert "prepared on March 31, 2026" in html
     assert "self-assessment" in html
     assert 'href="mailto:barrierefrei@neustetten.example"' in html
     assert "Ombudsstelle für barrierefreie IT" in html
-    app.config.update(BULLETIN_ACCESSIBILITY_STATUS="full", BULLETIN_ACCESSIBILITY_METHOD="third-party")
+    configure(BULLETIN_ACCESSIBILITY_STATUS="full", BULLETIN_ACCESSIBILITY_METHOD="third-party")
     html = client.get("/en/accessibility").get_data(as_text=True)
     assert "fully compliant" in html and "What is not accessible yet" not in html
     assert "an independent body" in html

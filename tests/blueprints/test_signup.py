@@ -170,7 +170,7 @@ def test_the_link_works_once(client, csrf_token, db, signed_up):
     assert client.post(link, data={"csrf_token": csrf_token()}).status_code == 400
 
 
-def test_an_expired_or_forged_link_is_refused_clearly(app, client, csrf_token, db, signed_up):
+def test_an_expired_or_forged_link_is_refused_clearly(configure, app, client, csrf_token, db, signed_up):
     user, _link = signed_up
 
     class TwoDaysAgo(TimestampSigner):
@@ -191,7 +191,7 @@ def test_an_expired_or_forged_link_is_refused_clearly(app, client, csrf_token, d
         assert 'href="/en/account/signup"' in page and 'href="/en/account/login"' in page
     db.refresh(user)
     assert user.email_confirmed_at is None
-    app.config["BULLETIN_SIGNUP_CONFIRM_HOURS"] = 50  # the expired link was refused for its age alone
+    configure(BULLETIN_SIGNUP_CONFIRM_HOURS=50)  # the expired link was refused for its age alone
     assert client.get(f"/en/account/confirm/{expired}").status_code == 200
 
 

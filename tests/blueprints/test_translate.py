@@ -352,8 +352,8 @@ def test_a_translation_of_an_original_that_changed_meanwhile_is_not_lost(client,
 
 
 @pytest.fixture
-def with_review(app):
-    app.config["BULLETIN_TRANSLATION_REVIEW"] = "coordinator"
+def with_review(configure, app):
+    configure(BULLETIN_TRANSLATION_REVIEW="coordinator")
 
 
 def test_with_review_a_translation_waits_for_the_coordinator(client, login, csrf_token, translator, sofa,

@@ -30,9 +30,10 @@ def sign_in(page, base, email, password):
     page.click("main form button[type=submit]")
 
 
-def test_sign_up_approve_post_and_find(app, live_server, new_page, demo_board, make_user, screenshot_dir):
+def test_sign_up_approve_post_and_find(configure, app, live_server, new_page, demo_board, make_user,
+                                       screenshot_dir):
     base = live_server
-    app.config["BULLETIN_BASE_URL"] = base  # links in mails point to the live server
+    configure(BULLETIN_BASE_URL=base)  # links in mails point to the live server
     coordinator = make_user(
         role="coordinator", email="koordination@example.org", password="koordination-2026"
     )

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bulletin.search import get_search
+from bulletin.search.aspects import TERM, Aspect
 from bulletin.search.coverage import Rarity
-from bulletin.search.index import Aspect
 from bulletin.search.match import matches_for
 
 ROWS = [
@@ -48,7 +48,7 @@ class _Board:
 
 
 def test_a_word_is_common_or_not_among_the_postings_in_its_language():
-    age = Aspect("title", {("t", "عمر"): 1.0})
+    age = Aspect("title", {(TERM, "عمر"): 1.0})
     assert Rarity(_Board(arabic=20), "ar").common_word(age)  # 3 of 20 Arabic texts
     assert not Rarity(_Board(arabic=20)).common_word(age)  # 3 of 200 postings
     assert not Rarity(_Board(arabic=8), "ar").common_word(age)  # too few Arabic texts to tell

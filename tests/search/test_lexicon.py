@@ -10,6 +10,7 @@ import pytest
 
 from bulletin.search import lexicon
 from bulletin.search.analysis import Analyzer, Decompounder, stem
+from bulletin.search.aspects import CONCEPT, NARROWER, related_keys
 
 ROOT = Path(__file__).resolve().parents[2]
 HEADER = "\t".join(lexicon.HEADER)
@@ -173,8 +174,9 @@ def test_broader_concepts_are_followed_transitively_and_checked(tmp_path):
     built = lexicon.build(rows)
     assert built.ancestors("winter-jacket") == {"jacket": 1, "clothing": 2}
     assert built.has_narrower("clothing") and not built.has_narrower("winter-jacket")
-    keys = built.related_keys("jacket", 1.0)
-    assert keys == {("c", "clothing"): lexicon.BROADER_WEIGHT, ("n", "jacket"): lexicon.NARROWER_WEIGHT}
+    keys = related_keys(built, "jacket", 1.0)
+    assert keys == {(CONCEPT, "clothing"): lexicon.BROADER_WEIGHT,
+                    (NARROWER, "jacket"): lexicon.NARROWER_WEIGHT}
 
 
 def test_a_marked_broader_link_makes_a_general_provider(tmp_path):

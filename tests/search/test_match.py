@@ -7,8 +7,9 @@ from datetime import timedelta
 import pytest
 
 from bulletin.search import get_search
-from bulletin.search.index import Aspect
-from bulletin.search.match import THRESHOLD, matches_for
+from bulletin.search.aspects import CONCEPT, TERM, Aspect, posting_aspects
+from bulletin.search.match import matches_for
+from bulletin.search.ranking import RANKING
 
 
 def matched(posting, **options) -> list[str]:
@@ -24,7 +25,7 @@ def test_an_arabic_request_meets_the_german_offer_first(make_posting):
     assert [match.key for match in found] == ["bed"]
     reasons = {(reason.kind, reason.value) for reason in found[0].reasons}
     assert ("concept", "bed-child") in reasons and ("category", "furniture-household") in reasons
-    assert THRESHOLD <= found[0].score <= 1
+    assert RANKING.match_threshold <= found[0].score <= 1
 
 
 def test_the_closer_offer_ranks_first(make_posting):
@@ -95,28 +96,27 @@ class _Counts:
 
 
 def test_a_common_word_the_lexicon_does_not_know_counts_like_an_attribute():
-    from bulletin.search.coverage import COMMON_WORD_WEIGHT, Rarity
-    from bulletin.search.index import Aspect
+    from bulletin.search.coverage import Rarity
 
     rarity = Rarity(_Counts())
-    common = Aspect("title", {("t", "gebraucht"): 1.0})
-    rare = Aspect("title", {("t", "hochzeit"): 1.0})
-    named = Aspect("title", {("t", "gebraucht"): 1.0, ("c", "used"): 1.0})
-    assert rarity.of_aspect(common) == rarity.of(("t", "gebraucht")) * COMMON_WORD_WEIGHT
-    assert rarity.of_aspect(rare) == rarity.of(("t", "hochzeit"))  # a rare word keeps blocking
+    common = Aspect("title", {(TERM, "gebraucht"): 1.0})
+    rare = Aspect("title", {(TERM, "hochzeit"): 1.0})
+    named = Aspect("title", {(TERM, "gebraucht"): 1.0, (CONCEPT, "used"): 1.0})
+    assert rarity.of_aspect(common) == rarity.of((TERM, "gebraucht")) * RANKING.common_word_weight
+    assert rarity.of_aspect(rare) == rarity.of((TERM, "hochzeit"))  # a rare word keeps blocking
     assert not rarity.common_word(named)  # a word the lexicon knows is read through its concept
     assert not Rarity(_Counts(total=8)).common_word(common)  # a small board proves nothing
 
 
 def test_each_word_of_a_phrase_covers_its_aspect_only_as_a_part(make_posting):
-    from bulletin.search.index import PART_WEIGHT
-
     request = make_posting(title={"fr": "Lit d'enfant"}, type="request")
-    aspects = [aspect for aspect in get_search().maker.aspects(request) if aspect.field == "title"]
-    (phrase,) = [aspect for aspect in aspects if ("c", "bed-child") in aspect.keys]
-    terms = {text: strength for (kind, text), strength in phrase.keys.items() if kind == "t"}
-    assert set(terms.values()) == {PART_WEIGHT}  # "lit" alone is any bed, "enfant" any child
-    assert phrase.keys[("c", "bed-child")] == 1.0  # the phrase's concept is the thing itself
+    search = get_search()
+    aspects = [aspect for aspect in posting_aspects(search.analyzer, search.lexicon, request)
+               if aspect.field == "title"]
+    (phrase,) = [aspect for aspect in aspects if (CONCEPT, "bed-child") in aspect.keys]
+    terms = {text: strength for (kind, text), strength in phrase.keys.items() if kind == TERM}
+    assert set(terms.values()) == {RANKING.part_weight}  # "lit" alone is any bed, "enfant" any child
+    assert phrase.keys[(CONCEPT, "bed-child")] == 1.0  # the phrase's concept is the thing itself
 
 
 class _Board:
@@ -134,12 +134,12 @@ def test_a_shared_word_counts_no_more_than_the_commonest_thing_it_names():
 
     rarity = Rarity(_Board())
     # One word of a request naming "help" and "furniture"; the offer shares the bare word only.
-    asked = [Aspect("title", {("t", "yardim"): 1.0, ("c", "hilfe"): 1.0, ("c", "moebel"): 1.0})]
-    offered = {("t", "yardim"): 1.0}
+    asked = [Aspect("title", {(TERM, "yardim"): 1.0, (CONCEPT, "hilfe"): 1.0, (CONCEPT, "moebel"): 1.0})]
+    offered = {(TERM, "yardim"): 1.0}
     as_word, _keys = coverage(asked, offered, rarity)
     as_meaning, _keys = coverage(asked, offered, rarity, words_mean_concepts=True)
     assert as_word == 1.0  # a search word is what was typed
-    assert as_meaning == pytest.approx(rarity.of(("c", "hilfe")) / rarity.of(("c", "moebel")))
+    assert as_meaning == pytest.approx(rarity.of((CONCEPT, "hilfe")) / rarity.of((CONCEPT, "moebel")))
     assert as_meaning < 0.5
     # The thing itself still covers it fully.
-    assert coverage(asked, {("c", "moebel"): 1.0}, rarity, words_mean_concepts=True)[0] == 1.0
+    assert coverage(asked, {(CONCEPT, "moebel"): 1.0}, rarity, words_mean_concepts=True)[0] == 1.0

@@ -115,8 +115,8 @@ def test_an_organisation_asks_for_the_digest_on_its_dashboard(client, db, login,
     assert db.get(Organisation, organisation.id).match_digest is False
 
 
-def test_the_digest_mails_new_matches_once(app, db, mails, make_user, pair):
-    app.config["BULLETIN_BASE_URL"] = "https://board.example.org"
+def test_the_digest_mails_new_matches_once(configure, app, db, mails, make_user, pair):
+    configure(BULLETIN_BASE_URL="https://board.example.org")
     member = make_user(organisation=pair["seekers"])
     pair["seekers"].match_digest = True
     db.commit()
@@ -135,15 +135,15 @@ def test_the_digest_mails_new_matches_once(app, db, mails, make_user, pair):
     assert again.exit_code == 0 and len(mails) == 1  # nothing new: no second mail
 
 
-def test_the_digest_goes_only_to_organisations_that_asked(app, db, mails, make_user, pair):
-    app.config["BULLETIN_BASE_URL"] = "https://board.example.org"
+def test_the_digest_goes_only_to_organisations_that_asked(configure, app, db, mails, make_user, pair):
+    configure(BULLETIN_BASE_URL="https://board.example.org")
     make_user(organisation=pair["seekers"])
     result = app.test_cli_runner().invoke(args=["send-match-digest"])
     assert result.exit_code == 0 and mails == []
 
 
-def test_the_digest_needs_the_board_address(app, db, make_user, pair):
-    app.config["BULLETIN_BASE_URL"] = None
+def test_the_digest_needs_the_board_address(configure, app, db, make_user, pair):
+    configure(BULLETIN_BASE_URL=None)
     app.config["SERVER_NAME"] = None
     pair["seekers"].match_digest = True
     db.commit()

@@ -10,8 +10,10 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 
 from bulletin.search.index import make_schema
-from bulletin.search.query import WEIGHTING
-from bulletin.search.scoring import ArrayCache, _leaf_postings
+from bulletin.search.ranking import RANKING
+from bulletin.search.scoring import ArrayCache
+
+WEIGHTING = RANKING.weighting()
 
 WORDS = ["bett", "kind", "kinderbett", "sofa", "jacke", "winter", "kurs", "deutsch", "hilf", "famili"]
 
@@ -83,22 +85,6 @@ def test_a_word_met_in_two_ways_scores_its_best_way_and_a_share_of_the_other(sea
     for doc, score in both.items():
         parts = sorted([forms.get(doc, 0.0), meanings.get(doc, 0.0)])
         assert score == pytest.approx(parts[1] + 0.3 * parts[0])
-
-
-def test_postings_read_by_the_block_are_the_postings_read_one_by_one(searcher):
-    reader, _offset = searcher.reader().leaf_readers()[0]
-    lengths = []
-    # (A term of one posting is kept inline with the term, and read another way.)
-    for field, text in (("text", "kind"), ("concepts", "bed"), ("type", "offer"), ("key", "p7")):
-        ids, weights = _leaf_postings(reader.postings(field, text).child)  # with its deleted documents
-        one_by_one = reader.postings(field, text).child
-        expected = []
-        while one_by_one.is_active():
-            expected.append((one_by_one.id(), one_by_one.weight()))
-            one_by_one.next()
-        assert list(zip(ids.tolist(), weights.tolist(), strict=True)) == expected
-        lengths.append(len(expected))
-    assert max(lengths) > 128 and min(lengths) == 1  # several blocks, and an inline posting
 
 
 def test_facet_counts_and_newest_span_every_segment_and_skip_deleted_documents(searcher):

@@ -15,16 +15,16 @@ COORDINATOR = SystemActor("coordinator@board.example")
 
 
 def listed_ids(db, today) -> set[int]:
-    return {item.id for item in db.exec(listing.public_postings(today)).unique().all()}
+    return {item.id for item in listing.listed_postings(db, today)}
 
 
 def actions(db) -> list[str]:
     return [entry.action for entry in db.exec(select(AuditEntry).order_by(AuditEntry.id))]
 
 
-def new_posting_by(db, member, organisation):
+def new_posting_by(db, member, organisation, review="none"):
     data = PostingInput(type="offer", category="food", titles={"de": "Brot"}, original_language="de")
-    return create_posting(db, member, organisation, data)
+    return create_posting(db, member, organisation, data, review=review)
 
 
 @pytest.mark.parametrize(
@@ -34,18 +34,16 @@ def new_posting_by(db, member, organisation):
 def test_new_postings_of_members_wait_for_review_only_where_the_board_asks(
     app, db, make_organisation, make_user, policy, verified, held
 ):
-    app.config["BULLETIN_POSTING_REVIEW"] = policy
     organisation = make_organisation(verified=verified)
-    posting = new_posting_by(db, make_user(organisation=organisation), organisation)
+    posting = new_posting_by(db, make_user(organisation=organisation), organisation, review=policy)
     db.commit()
     assert (posting.moderation == "held") is held
     assert ("posting.hold" in actions(db)) is held
 
 
 def test_the_coordinator_and_imports_are_never_held(app, db, make_organisation):
-    app.config["BULLETIN_POSTING_REVIEW"] = "unverified"
     organisation = make_organisation(verified=False)
-    assert new_posting_by(db, COORDINATOR, organisation).moderation == "visible"
+    assert new_posting_by(db, COORDINATOR, organisation, review="unverified").moderation == "visible"
 
 
 def test_hiding_takes_a_posting_off_every_list_and_restoring_brings_it_back(db, make_posting, today):
@@ -75,9 +73,8 @@ def test_hiding_needs_a_short_reason(db, make_posting, reason):
 
 
 def test_releasing_a_held_posting_lists_it(app, db, make_organisation, make_user, today):
-    app.config["BULLETIN_POSTING_REVIEW"] = "unverified"
     organisation = make_organisation()
-    posting = new_posting_by(db, make_user(organisation=organisation), organisation)
+    posting = new_posting_by(db, make_user(organisation=organisation), organisation, review="unverified")
     db.commit()
     assert posting.id not in listed_ids(db, today)
     assert moderation.count_held(db) == 1
