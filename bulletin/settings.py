@@ -5,7 +5,7 @@ number belongs, an unknown choice) stops the start with a message naming the var
 default that shows up weeks later. The code reads ``settings.current().per_page``, never a string key.
 
 A setting's name in the environment is also its key in the mapping ``create_app`` takes (the tests pass one);
-the two exceptions are ``DATABASE_URL`` (key ``SQLALCHEMY_DATABASE_URI``) and ``BULLETIN_SESSION_MAX_HOURS``.
+the one exception is ``DATABASE_URL``, whose key is Flask's ``SQLALCHEMY_DATABASE_URI``.
 """
 
 from __future__ import annotations

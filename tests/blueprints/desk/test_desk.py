@@ -11,13 +11,6 @@ from bulletin.models import AuditEntry, Organisation, Posting, User
 
 
 @pytest.fixture
-def coordinator(make_user, login):
-    user = make_user(role="coordinator", email="coordinator@board.example")
-    login(user)
-    return user
-
-
-@pytest.fixture
 def applicant(make_organisation, make_user):
     """A sign-up waiting for approval, with two members."""
     organisation = make_organisation(

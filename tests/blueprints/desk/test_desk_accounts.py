@@ -13,13 +13,6 @@ from bulletin.services import accounts
 PASSWORD = "correct horse battery"
 
 
-@pytest.fixture
-def coordinator(make_user, login):
-    user = make_user(role="coordinator", email="coordinator@board.example")
-    login(user)
-    return user
-
-
 def post(client, csrf_token, url, **data):
     return client.post(url, data={**data, "csrf_token": csrf_token()})
 

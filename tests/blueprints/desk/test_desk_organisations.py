@@ -11,13 +11,6 @@ from bulletin.services import accounts
 
 
 @pytest.fixture
-def coordinator(make_user, login):
-    user = make_user(role="coordinator", email="coordinator@board.example")
-    login(user)
-    return user
-
-
-@pytest.fixture
 def tafel(make_organisation, make_user, make_posting):
     organisation = make_organisation(name="Tafel Neustetten", descriptions={"de": "Lebensmittel für alle."})
     make_user(organisation=organisation, email="anna@tafel.example")

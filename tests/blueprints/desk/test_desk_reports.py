@@ -10,13 +10,6 @@ from bulletin.services import reports
 
 
 @pytest.fixture
-def coordinator(make_user, login):
-    user = make_user(role="coordinator", email="coordinator@board.example")
-    login(user)
-    return user
-
-
-@pytest.fixture
 def reported(db, make_organisation, make_posting):
     organisation = make_organisation(name="Fahrradwerkstatt")
     posting = make_posting(organisation=organisation, title="Fahrräder gegen Gebühr")
