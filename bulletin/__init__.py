@@ -23,9 +23,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
     _register_commands(app)
-    from bulletin import web
+    from bulletin import page_cache, web
 
     web.init_app(app)
+    page_cache.init_app(app)  # last: its steps must run next to the views (see the module)
     return app
 
 

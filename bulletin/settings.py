@@ -115,6 +115,15 @@ class Settings(BaseModel):
     default_language: Language = Field("de", alias="BULLETIN_DEFAULT_LANGUAGE")
     logo_max_bytes: Positive = Field(2 * 1024 * 1024, alias="BULLETIN_LOGO_MAX_BYTES")
     per_page: Annotated[int, Field(gt=0, le=500)] = Field(20, alias="BULLETIN_PER_PAGE")
+    # Seconds a browser or proxy may show an anonymous public page before asking again
+    # (bulletin/http_caching.py); 0 makes it ask every time.
+    page_max_age: NotNegative = Field(60, alias="BULLETIN_PAGE_MAX_AGE")
+    # Megabytes of finished public pages each worker keeps while nothing they show has changed
+    # (bulletin/page_cache.py); 0 makes every page anew.
+    page_cache_mb: NotNegative = Field(32, alias="BULLETIN_PAGE_CACHE_MB")
+    # Seconds a worker gathers visit and view counts before writing them in one transaction
+    # (bulletin/blueprints/visits.py); 0 writes each at once. A killed worker loses at most these.
+    visit_flush_seconds: NotNegative = Field(10, alias="BULLETIN_VISIT_FLUSH_SECONDS")
     posting_default_days: Positive = Field(90, alias="BULLETIN_POSTING_DEFAULT_DAYS")
     renew_days: Positive = Field(90, alias="BULLETIN_RENEW_DAYS")
     # Seconds a password-reset link works (a test sets it below zero to expire every link).

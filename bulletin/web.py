@@ -27,7 +27,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, SecurityError
 
-from bulletin import i18n, input_guard, login_sessions, settings
+from bulletin import http_caching, i18n, input_guard, login_sessions, settings
 from bulletin.blueprints.desk import notices as desk_notices
 from bulletin.blueprints.query_args import InvalidArgument
 from bulletin.extensions import login_manager
@@ -43,6 +43,8 @@ HSTS_MAX_AGE = 365 * 24 * 3600
 PRIVATE_BLUEPRINTS = frozenset({"account", "sign_ins", "two_factor", "dashboard", "desk", "translate",
                                 "renewal"})
 LOGO_NAME = re.compile(r"^[0-9a-f]{32}\.png$")
+# A HEAD is answered with the GET's page (and so its ETag): both link the page in every language.
+SAFE_METHODS = frozenset({"GET", "HEAD"})
 
 def error_title(code: int) -> str:
     titles = {
@@ -77,6 +79,7 @@ def init_app(app: Flask) -> None:
     _init_login(app)
     _init_templates(app)
     _init_headers(app)
+    http_caching.init_app(app)
     _init_errors(app)
     input_guard.init_app(app)
 
@@ -128,7 +131,7 @@ def _init_templates(app: Flask) -> None:
         expects_lang = endpoint and app.url_map.is_endpoint_expecting(endpoint, "lang")
         links = []
         for code in i18n.ui_languages():
-            if expects_lang and request.method == "GET":
+            if expects_lang and request.method in SAFE_METHODS:
                 args = {**request.args.to_dict(), **(request.view_args or {}), "lang": code}
                 url = url_for(endpoint, **args)
             else:
@@ -140,7 +143,8 @@ def _init_templates(app: Flask) -> None:
         """This page in every interface language, for <link rel="alternate" hreflang>; x-default is the
         bare address that picks a language for the browser (the default language's page elsewhere)."""
         endpoint = request.endpoint
-        if request.method != "GET" or not endpoint or not app.url_map.is_endpoint_expecting(endpoint, "lang"):
+        expects_lang = endpoint and app.url_map.is_endpoint_expecting(endpoint, "lang")
+        if request.method not in SAFE_METHODS or not expects_lang:
             return []
         args = {**request.args.to_dict(), **(request.view_args or {})}
         links = [(code, url_for(endpoint, **{**args, "lang": code}, _external=True))
@@ -200,6 +204,9 @@ def _init_headers(app: Flask) -> None:
             response.cache_control.no_store = True
             response.cache_control.public = False
             response.cache_control.max_age = None
+        else:
+            # What everyone sees alike: an ETag, a short Cache-Control, and a 304 for a repeat visit.
+            http_caching.make_shared_answer_conditional(response)
         return response
 
 

@@ -67,6 +67,9 @@ def app_config(database_backend, tmp_path):
         "MAIL_BACKEND": "memory",
         "BULLETIN_ARGON2_TIME_COST": 1,
         "BULLETIN_ARGON2_MEMORY_COST": 64,
+        # Visits are written at once here, so a test reads them after its request;
+        # tests/blueprints/test_visit_counting.py gathers them as production does.
+        "BULLETIN_VISIT_FLUSH_SECONDS": 0,
         "RATELIMIT_ENABLED": False,
         # Coordinators sign in with the password alone here; tests/blueprints/test_two_factor.py turns it on.
         "BULLETIN_COORDINATOR_TWO_FACTOR": False,

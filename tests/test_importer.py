@@ -5,12 +5,16 @@ from datetime import date
 
 import pytest
 from flask_babel import force_locale
-from sqlalchemy import func
+from sqlalchemy import delete, func
 from sqlmodel import select
 
-from bulletin import importer
-from bulletin.models import AuditEntry, Organisation, Posting
-from bulletin.services import organisations, postings
+from bulletin import bulk_import, importer
+from bulletin.db import get_engine
+from bulletin.import_checks import check_text
+from bulletin.models import AuditEntry, Organisation, Posting, SearchQueueEntry
+from bulletin.search import get_search, sync
+from bulletin.search.query import search_postings
+from bulletin.services import listing_revision, organisations, postings
 from bulletin.services.actors import SystemActor
 from bulletin.services.errors import InvalidData
 
@@ -335,11 +339,12 @@ def test_skip_invalid_imports_the_valid_lines_and_reports_the_others(db):
     assert organisations.get_by_key(db, "kaputt") is None
 
 
-def test_a_rule_only_the_write_finds_still_leaves_nothing_half_written(db, monkeypatch):
-    def refuse(*_args, **_kwargs):
-        raise InvalidData({"title": "refused while writing"})
+def refuse_while_writing(*_args, **_kwargs):
+    raise InvalidData({"title": "refused while writing"})
 
-    monkeypatch.setattr(postings, "upsert_posting", refuse)
+
+def test_a_rule_only_the_write_finds_still_leaves_nothing_half_written(db, monkeypatch):
+    monkeypatch.setattr(postings, "new_posting", refuse_while_writing)
 
     result = run(db, jsonl(ORGANISATION, POSTING))
 
@@ -347,6 +352,21 @@ def test_a_rule_only_the_write_finds_still_leaves_nothing_half_written(db, monke
     assert english(result.errors[0]) == "line 2 (tafel-ausgabe): refused while writing"
     db.commit()
     assert count(db, Organisation) == 0 and count(db, AuditEntry) == 0
+
+
+def test_a_rule_only_the_update_finds_leaves_the_board_as_it_was(db, monkeypatch):
+    run(db, jsonl(ORGANISATION, POSTING))
+    audit_entries = count(db, AuditEntry)
+    monkeypatch.setattr(postings, "upsert_loaded", refuse_while_writing)
+
+    result = run(db, jsonl({**ORGANISATION, "phone": "+49 7000 999"}, {**POSTING, "category": "other"},
+                           {**POSTING, "key": "neu"}))
+
+    assert result.refused and result.invalid_lines == [2]
+    db.commit()
+    assert organisations.get_by_key(db, "tafel").phone == "+49 7000 161803"
+    assert postings.get_by_key(db, "tafel-ausgabe").category == "food"
+    assert postings.get_by_key(db, "neu") is None and count(db, AuditEntry) == audit_entries
 
 
 def test_a_dry_run_reports_what_would_happen_and_writes_nothing(db):
@@ -436,3 +456,136 @@ def test_several_lines_tabs_and_persian_spelling_are_imported(db):
 
     assert result.saved
     assert postings.get_by_key(db, "tafel-ausgabe").text("de").body == body
+
+
+# New postings go in many at a time (bulletin/bulk_import.py): the same rows as one at a time ---------------
+
+MIXED = {**POSTING, "key": "gemischt", "title": {"de": " Essen für alle ", "ar": "طعام", "en": "  "},
+         "body": {"ar": " كل يوم "}, "district": "  Altstadt ", "original_language": "ar", "status": "closed"}
+PLAIN = {**POSTING, "key": "schlicht", "title": {"uk": "Допомога"}, "body": {}, "district": None,
+         "valid_until": None}
+
+
+def posting_rows(db, key: str) -> tuple:
+    posting = postings.get_by_key(db, key)
+    columns = ("type", "category", "district", "valid_until", "status", "moderation", "moderation_reason",
+               "original_language", "view_count")
+    texts = [(text.language, text.title, text.body, text.source_language, text.outdated)
+             for text in posting.texts]
+    return tuple(getattr(posting, name) for name in columns), texts
+
+
+def test_a_new_posting_gets_the_rows_and_audit_entry_create_posting_writes(db):
+    run(db, jsonl(ORGANISATION))
+    records, _errors = check_text(db, jsonl(MIXED, PLAIN))
+    tafel = organisations.get_by_key(db, "tafel")
+    for record in records:  # one at a time, through the service, under keys of their own
+        postings.create_posting(db, importer.IMPORT_ACTOR, tafel, record.data, key=f"service-{record.key}")
+    db.commit()
+
+    result = run(db, jsonl(MIXED, PLAIN))
+
+    assert result.counts["posting"] == {"created": 2, "updated": 0, "unchanged": 0}
+    for key in ("gemischt", "schlicht"):
+        assert posting_rows(db, key) == posting_rows(db, f"service-{key}")
+        service, imported = (
+            db.exec(select(AuditEntry).where(AuditEntry.object_key == name)).one()
+            for name in (f"service-{key}", key)
+        )
+        assert (imported.actor, imported.actor_id, imported.action, imported.object_type) == (
+            service.actor, service.actor_id, service.action, service.object_type)
+        assert imported.changes == service.changes
+        assert imported.object_id == postings.get_by_key(db, key).id
+    assert posting_rows(db, "gemischt")[1] == [("de", "Essen für alle", "", "ar", False),
+                                               ("ar", "طعام", "كل يوم", "ar", False)]
+
+
+def queued_postings(db) -> list[int]:
+    return sorted(db.exec(select(SearchQueueEntry.posting_id).where(SearchQueueEntry.done.is_(False))))
+
+
+def test_every_new_or_changed_posting_is_queued_for_the_index_in_the_same_transaction(db):
+    importer.import_text(db, jsonl(ORGANISATION, POSTING, MIXED))
+    created = sorted(posting.id for posting in db.exec(select(Posting)))
+    assert queued_postings(db) == created  # before the commit: in the import's own transaction
+    db.rollback()
+    assert count(db, Posting) == 0 and queued_postings(db) == []
+
+    run(db, jsonl(ORGANISATION, POSTING, MIXED))
+    db.exec(delete(SearchQueueEntry))
+    db.commit()
+    importer.import_text(db, jsonl(ORGANISATION, {**POSTING, "category": "other"}, MIXED, PLAIN))
+    changed = [postings.get_by_key(db, key).id for key in ("tafel-ausgabe", "schlicht")]
+    assert queued_postings(db) == sorted(changed)
+
+
+def test_a_second_import_queues_nothing_and_leaves_the_listing_revision(db):
+    text = jsonl(ORGANISATION, POSTING, MIXED)
+    before = listing_revision.current(db).number
+    run(db, text)
+    after_first = listing_revision.current(db).number
+    db.exec(delete(SearchQueueEntry))
+    db.commit()
+
+    second = run(db, text)
+
+    assert after_first > before
+    assert second.total("created") == second.total("updated") == 0
+    assert listing_revision.current(db).number == after_first and queued_postings(db) == []
+
+
+def test_new_postings_alone_move_the_listing_revision_and_a_dry_run_does_not(db):
+    run(db, jsonl(ORGANISATION))
+    before = listing_revision.current(db).number
+    run(db, jsonl(POSTING), dry_run=True)
+    assert listing_revision.current(db).number == before
+
+    run(db, jsonl(POSTING))  # plain INSERTs only, which the ORM's watch does not see
+
+    assert listing_revision.current(db).number > before
+
+
+def test_chunks_mix_new_and_existing_postings_and_count_each(db, monkeypatch):
+    monkeypatch.setattr(bulk_import, "CHUNK", 2)
+    monkeypatch.setattr(bulk_import, "FLUSH_EVERY", 1)
+    keys = [f"p{number}" for number in range(7)]
+    run(db, jsonl(ORGANISATION, *({**POSTING, "key": key} for key in keys[::2])))
+    audit_entries = count(db, AuditEntry)
+
+    lines = [{**POSTING, "key": key, "category": "other" if key == "p2" else "food"} for key in keys]
+
+    result = run(db, jsonl(ORGANISATION, *lines))
+
+    assert result.counts["posting"] == {"created": 3, "updated": 1, "unchanged": 3}
+    assert sorted(posting.key for posting in db.exec(select(Posting))) == keys
+    assert count(db, AuditEntry) == audit_entries + 4  # three created, one updated
+    assert postings.get_by_key(db, "p2").category == "other"
+
+
+def test_a_posting_the_caller_holds_stays_usable_after_an_import_updates_it(db):
+    run(db, jsonl(ORGANISATION, POSTING))
+    held = postings.get_by_key(db, "tafel-ausgabe")
+
+    run(db, jsonl(ORGANISATION, {**POSTING, "category": "other"}))
+
+    assert held.category == "other" and held.text("de").title == "Lebensmittelausgabe dienstags"
+
+
+def test_search_finds_imported_postings_once_the_worker_has_written_the_queue(app, db, tmp_path, monkeypatch):
+    sync.ensure_index(get_search(), get_engine())  # a running board has an index
+    monkeypatch.setattr(sync, "REQUEST_MAX_POSTINGS", 1)  # more than the commit writes itself
+    path = tmp_path / "board.jsonl"
+    second = {**POSTING, "key": "zweite", "title": {"de": "Lebensmittel"}}
+    path.write_text(jsonl(ORGANISATION, POSTING, second), encoding="utf-8")
+    runner = app.test_cli_runner()
+
+    result = runner.invoke(args=["import-data", str(path), "--leave-index-to-worker"])
+
+    assert result.exit_code == 0, result.output
+    assert "2 changes are queued for the search index: the search worker writes them." in result.stderr
+    assert "queued changes written to the search index" not in result.stderr
+    assert sync.pending_count(get_engine()) == 2
+    assert search_postings(get_search(), "Lebensmittel", reader_language="de").total == 0
+    assert runner.invoke(args=["search-worker", "--once"]).exit_code == 0
+    assert search_postings(get_search(), "Lebensmittel", reader_language="de").total == 2
+    assert sync.pending_count(get_engine()) == 0

@@ -90,9 +90,7 @@ def _json(data: dict, status: int = 200) -> Response:
     # Not jsonify: plain UTF-8 instead of \u escapes sends Arabic or Tigrinya in a third to half the bytes.
     body = current_app.json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     response = Response(body + "\n", status=status, mimetype="application/json")
-    if status == 200:
-        response.add_etag()
-        response.make_conditional(request)
+    # Its ETag and the 304 for a matching If-None-Match come from bulletin/http_caching.py, as for pages.
     return response
 
 

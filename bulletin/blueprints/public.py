@@ -8,22 +8,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import format_percent
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.exc import SQLAlchemyError
 
 from bulletin import i18n, settings
 from bulletin.blueprints import presenters, query_args
-from bulletin.blueprints.transactions import commit
 from bulletin.blueprints.url_rules import MAX_ID
 from bulletin.db import get_session
 from bulletin.search import get_search
 from bulletin.search.match import matches_for
 from bulletin.search.query import Filters, search_postings
 from bulletin.search.snippets import Looked, Segment, snippet
-from bulletin.services import clock, listing, postings
+from bulletin.services import clock, listing
 from bulletin.services.errors import Gone, NotFound
 from bulletin.services.pagination import Page
 from bulletin.services.permissions import can_edit_posting
@@ -148,7 +146,7 @@ def posting(posting_id: int):
     view = presenters.posting_view(item, _reader(), text_language, editable)
     # Its organisation and the coordinator see what fits it; visitors do not.
     matches = _match_views(session, item, _reader(), today) if editable else None
-    _count_view(session, item.id)
+    # Its readers are counted with the visits (blueprints/visits.py), also when the page comes cached.
     return render_template(
         "public/posting.html", posting=view, matches=matches,
         matches_heading=_("Offers that fit this request") if item.type == "request"
@@ -205,15 +203,6 @@ def _match_views(session, item, reader: str, today) -> list[MatchView]:
             reasons=_reason_texts(match.reasons, reader),
         ))
     return views
-
-
-def _count_view(session, posting_id: int) -> None:
-    """One more reader, for the translators' queue (much-read first). A reader never loses the page
-    because the database is busy: the count is only a hint."""
-    try:
-        commit(lambda: postings.count_view(session, posting_id))
-    except SQLAlchemyError:
-        current_app.logger.warning("Could not count a view of posting %s", posting_id, exc_info=True)
 
 
 def _gone(item):

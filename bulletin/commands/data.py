@@ -1,4 +1,5 @@
-"""flask --app bulletin import-data FILE [--skip-invalid] [--dry-run], and export-data FILE."""
+"""flask --app bulletin import-data FILE [--skip-invalid] [--dry-run] [--leave-index-to-worker], and
+export-data FILE."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from flask_babel import ngettext
 from bulletin import exporter, importer
 from bulletin.commands.console import commit, console_command, read_text
 from bulletin.commands.search import write_queue
-from bulletin.db import get_session
+from bulletin.db import get_engine, get_session
+from bulletin.search.sync import pending_count
 from bulletin.services import text_rules
 
 
@@ -37,9 +39,11 @@ def echo_errors(result: importer.ImportResult) -> None:
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--skip-invalid", is_flag=True, help="Import the valid lines; report the others as skipped.")
 @click.option("--dry-run", is_flag=True, help="Check the file and show what would change, without saving.")
+@click.option("--leave-index-to-worker", is_flag=True,
+              help="Save, and leave the search index to the running search worker instead of writing it now.")
 @with_appcontext
 @console_command
-def import_data_command(file: str, skip_invalid: bool, dry_run: bool) -> None:
+def import_data_command(file: str, skip_invalid: bool, dry_run: bool, leave_index_to_worker: bool) -> None:
     """Import organisations and postings from a JSON Lines FILE ("-" reads standard input)."""
     text = read_text(file)
     session = get_session()
@@ -52,7 +56,13 @@ def import_data_command(file: str, skip_invalid: bool, dry_run: bool) -> None:
                      "%(file)s has %(num)d invalid lines: nothing was imported.",
                      len(result.invalid_lines), file=file)
         )
-    if result.saved:
+    if result.saved and leave_index_to_worker:
+        # Committed and queued: search finds the new postings once the search worker has written them.
+        waiting = pending_count(get_engine())
+        click.echo(ngettext("%(num)d change is queued for the search index: the search worker writes it.",
+                            "%(num)d changes are queued for the search index: the search worker writes them.",
+                            waiting), err=True)
+    elif result.saved:
         # Written now, with progress: the commit itself writes no more than a web request may, and a
         # killed import leaves the rest queued for the search worker.
         write_queue()

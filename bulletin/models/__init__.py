@@ -3,6 +3,7 @@
 from bulletin.models.audit import AuditEntry
 from bulletin.models.base import utcnow
 from bulletin.models.expiry import ExpiryReminder
+from bulletin.models.listing import ListingRevision
 from bulletin.models.login_session import LoginSession
 from bulletin.models.moderation import OrganisationMessage
 from bulletin.models.organisation import Organisation, OrganisationText
@@ -17,4 +18,4 @@ __all__ = ["AuditEntry", "Organisation", "OrganisationText", "Posting", "Posting
 __all__ += ["TranslationDraft"]
 __all__ += ["ExpiryReminder", "OpenPostingsSnapshot", "OrganisationMessage", "Report", "VisitCounter"]
 __all__ += ["MatchDigestEntry", "SearchQueueEntry"]
-__all__ += ["LoginSession"]
+__all__ += ["ListingRevision", "LoginSession"]

@@ -10,11 +10,21 @@ from bulletin.models.organisation import Organisation
 class Posting(SQLModel, table=True):
     """An offer or a request of an organisation. Its words live in PostingText, one row per language."""
 
-    __table_args__ = (Index("ix_posting_listing", "status", "category", "valid_until"),)
+    # Public lists are newest first, of all, of one category or of one organisation: with these an index
+    # walk in that order stops at the page's end instead of sorting every listed posting. The counts
+    # (services/listing_tally.py) read ix_posting_facets and ix_posting_organisation_newest alone, in
+    # their order: the columns the visibility rule asks about are in both.
+    __table_args__ = (
+        Index("ix_posting_category_newest", "category", "created_at"),
+        Index("ix_posting_organisation_newest", "organisation_id", "created_at", "status", "moderation",
+              "valid_until"),
+        Index("ix_posting_facets", "category", "type", "district", "status", "moderation", "valid_until",
+              "organisation_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=100, unique=True, index=True)
-    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    organisation_id: int = Field(foreign_key="organisation.id")  # indexed by ix_posting_organisation_newest
     type: str = Field(max_length=10, index=True)  # offer | request
     category: str = Field(max_length=40)
     district: str | None = Field(default=None, max_length=100, index=True)
@@ -42,7 +52,7 @@ class Posting(SQLModel, table=True):
     def is_listed(self, today: date) -> bool:
         """Whether visitors may see it: open, unexpired, not held or hidden, from an approved organisation.
 
-        The same rule as bulletin.services.listing.is_listed_clause, for one posting already loaded.
+        The same rule as bulletin.services.listing_clause.is_listed_clause, for one posting already loaded.
         """
         return (
             self.status == "open"

@@ -218,6 +218,15 @@ class IndexStore:
         with self.searcher_lock:
             yield self.current_searcher()
 
+    def version(self) -> tuple[str, int] | None:
+        """What this process's searcher reads now: its generation's folder and commit number (None while
+        there is no index). It changes with every write to the index and with every rebuild."""
+        with self.searcher_lock:
+            searcher = self.current_searcher()
+            if searcher is None:
+                return None
+            return self._searcher_dir, searcher.reader().generation()
+
     def current_searcher(self):
         """The searcher (call with ``searcher_lock`` held), opened or refreshed as needed; or None.
 

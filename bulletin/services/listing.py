@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, exists, func, or_
+from sqlalchemy import exists
 from sqlmodel import Session, select
 
 from bulletin.models import Organisation, Posting, PostingText
 from bulletin.services.errors import Gone, NotFound
+from bulletin.services.listing_clause import listed_without_join
+from bulletin.services.listing_tally import tally
 from bulletin.services.pagination import Page, paginate
 
 
@@ -23,24 +25,9 @@ class PostingFilter:
     language: str | None = None  # only postings readable in this language
 
 
-def is_listed_clause(today: date):
-    """What visitors may see: open, unexpired, not held or hidden by the coordinator, organisation approved.
-
-    Every public list (pages, search, API) filters with this; Posting.is_listed is the same rule in Python.
-    """
-    return and_(
-        Posting.status == "open",
-        or_(Posting.valid_until.is_(None), Posting.valid_until >= today),
-        Posting.moderation == "visible",
-        Organisation.status == "approved",
-    )
-
-
 def _listed_postings_statement(today: date, filters: PostingFilter):
     """The listed postings that pass ``filters``, newest first."""
-    statement = select(Posting).join(Organisation, Posting.organisation_id == Organisation.id).where(
-        is_listed_clause(today)
-    )
+    statement = select(Posting).where(listed_without_join(today))
     if filters.type:
         statement = statement.where(Posting.type == filters.type)
     if filters.category:
@@ -48,7 +35,8 @@ def _listed_postings_statement(today: date, filters: PostingFilter):
     if filters.district:
         statement = statement.where(Posting.district == filters.district)
     if filters.organisation_key:
-        statement = statement.where(Organisation.key == filters.organisation_key)
+        statement = statement.where(Posting.organisation_id == select(Organisation.id).where(
+            Organisation.key == filters.organisation_key).scalar_subquery())
     if filters.key:
         statement = statement.where(Posting.key == filters.key)
     if filters.language:
@@ -60,7 +48,23 @@ def _listed_postings_statement(today: date, filters: PostingFilter):
 
 def list_postings(session: Session, today: date, filters: PostingFilter, page: int, per_page: int) -> Page:
     """One page of the listed postings that pass ``filters``, newest first."""
-    return paginate(session, _listed_postings_statement(today, filters), page, per_page)
+    return paginate(session, _listed_postings_statement(today, filters), page, per_page,
+                    total=_known_total(session, today, filters))
+
+
+def _known_total(session: Session, today: date, filters: PostingFilter) -> int | None:
+    """How many listed postings pass ``filters``, from the tally where it knows (None: count them)."""
+    if filters.key:
+        return None  # one posting at most: counting it is cheap
+    if filters.organisation_key:
+        if filters.type or filters.category or filters.district or filters.language:
+            return None  # one organisation's postings: few, and indexed
+        organisation_id = session.scalar(
+            select(Organisation.id).where(Organisation.key == filters.organisation_key))
+        return tally(session, today, with_organisations=True).by_organisation.get(organisation_id, 0)
+    counts = tally(session, today, with_languages=filters.language is not None)
+    return counts.count(category=filters.category, posting_type=filters.type, district=filters.district,
+                        language=filters.language)
 
 
 def listed_postings(session: Session, today: date, filters: PostingFilter = PostingFilter()) -> list[Posting]:
@@ -82,13 +86,7 @@ def listed_in_order(session: Session, posting_ids: list[int], today: date) -> li
 
 def listed_districts(session: Session, today: date) -> list[str]:
     """The districts that have listed postings, for the district filter."""
-    statement = (
-        select(Posting.district)
-        .distinct()
-        .join(Organisation, Posting.organisation_id == Organisation.id)
-        .where(is_listed_clause(today), Posting.district.is_not(None))
-    )
-    return sorted(session.scalars(statement).all())
+    return tally(session, today).districts()
 
 
 def public_posting(session: Session, posting_id: int, today: date) -> Posting:
@@ -129,31 +127,14 @@ def public_organisation(session: Session, key: str) -> Organisation:
 
 
 def listed_posting_counts(session: Session, today: date, organisation_ids: list[int]) -> dict[int, int]:
-    """How many listed postings each of these organisations has, in one query (absent means none)."""
-    if not organisation_ids:
-        return {}
-    statement = (
-        select(Posting.organisation_id, func.count(Posting.id))
-        .join(Organisation, Posting.organisation_id == Organisation.id)
-        .where(is_listed_clause(today), Posting.organisation_id.in_(organisation_ids))
-        .group_by(Posting.organisation_id)
-    )
-    return {organisation_id: count for organisation_id, count in session.exec(statement).all()}
+    """How many listed postings each of these organisations has (absent means none)."""
+    by_organisation = tally(session, today, with_organisations=True).by_organisation
+    return {organisation_id: by_organisation[organisation_id] for organisation_id in organisation_ids
+            if by_organisation.get(organisation_id)}
 
 
 def count_by_category(
     session: Session, today: date, district: str | None = None
 ) -> dict[str, dict[str, int]]:
     """How many listed offers and requests each category has: {category: {type: count}}, absent means none."""
-    statement = (
-        select(Posting.category, Posting.type, func.count(Posting.id))
-        .join(Organisation, Posting.organisation_id == Organisation.id)
-        .where(is_listed_clause(today))
-        .group_by(Posting.category, Posting.type)
-    )
-    if district:
-        statement = statement.where(Posting.district == district)
-    counts: dict[str, dict[str, int]] = {}
-    for category, posting_type, count in session.exec(statement).all():
-        counts.setdefault(category, {})[posting_type] = count
-    return counts
+    return tally(session, today).by_category(district)

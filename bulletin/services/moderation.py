@@ -2,7 +2,7 @@
 restoring organisations, the verified badge, and messages asking an organisation for changes.
 
 Every decision is the coordinator's alone, is written to the audit log, and acts through the one
-visibility rule (listing.is_listed_clause): what is held, hidden or suspended leaves every public list.
+visibility rule (listing_clause.is_listed_clause): what is held, hidden or suspended leaves every public list.
 """
 
 from __future__ import annotations

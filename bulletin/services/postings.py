@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, update
+from sqlalchemy.engine import Connection
 from sqlmodel import Session, select
 
 from bulletin.models import Organisation, Posting, PostingText, utcnow
@@ -99,6 +102,12 @@ def _original_words(posting: Posting) -> tuple[str, str, str] | None:
     return (text.language, text.title, text.body) if text else None
 
 
+def _wanted_texts(data: PostingInput) -> dict[str, tuple[str, str]]:
+    """The texts ``data`` asks for, by language: (title, body), stripped; no title, no text."""
+    return {code: (title.strip(), (data.bodies.get(code) or "").strip())
+            for code, title in data.titles.items() if title and title.strip()}
+
+
 def _apply(posting: Posting, data: PostingInput) -> None:
     original_before = _original_words(posting)
     posting.type = data.type
@@ -108,10 +117,9 @@ def _apply(posting: Posting, data: PostingInput) -> None:
     posting.status = data.status
     posting.original_language = data.original_language
     existing = {text.language: text for text in posting.texts}
-    wanted = {code: text.strip() for code, text in data.titles.items() if text and text.strip()}
+    wanted = _wanted_texts(data)
     rewritten = set()  # translations given anew with this change: they follow the new original
-    for code, title in wanted.items():
-        body = (data.bodies.get(code) or "").strip()
+    for code, (title, body) in wanted.items():
         text = existing.get(code)
         if text is None:
             posting.texts.append(
@@ -155,6 +163,28 @@ def create_posting(
     audit.record(session, actor, "posting.create", posting, audit.diff({}, _snapshot(posting)))
     moderation.hold_if_needed(session, actor, posting, review)
     return posting
+
+
+@dataclass(frozen=True)
+class NewPosting:
+    """What create_posting stores for a PostingInput, as plain column values, with its audit entry's
+    changes: a bulk import inserts many of these at once (bulletin/bulk_import.py)."""
+
+    values: dict  # the posting's columns, but id, key, organisation_id and the times
+    texts: list[dict]  # per text: language, title, body, source_language
+    changes: dict  # of the "posting.create" audit entry
+
+
+def new_posting(data: PostingInput) -> NewPosting:
+    """The rows create_posting would write for ``data`` (checked with validate), by the same rules
+    (_apply, _snapshot): no hold for review, as for an import or the command line."""
+    values = {"type": data.type, "category": data.category, "district": (data.district or "").strip() or None,
+              "valid_until": data.valid_until, "status": data.status, "moderation": "visible",
+              "original_language": data.original_language}
+    texts = [{"language": code, "title": title, "body": body, "source_language": data.original_language}
+             for code, (title, body) in _wanted_texts(data).items()]
+    written = SimpleNamespace(**values, texts=[SimpleNamespace(**text, outdated=False) for text in texts])
+    return NewPosting(values, texts, audit.diff({}, _snapshot(written)))
 
 
 def update_posting(session: Session, actor, posting: Posting, data: PostingInput) -> bool:
@@ -247,12 +277,18 @@ def write_translation(session: Session, actor, posting: Posting, language: str, 
     return True
 
 
-def count_view(session: Session, posting_id: int) -> None:
-    """One more reader of the public page: a single UPDATE, so readers at the same moment all count."""
-    session.execute(
-        update(Posting).where(Posting.id == posting_id).values(view_count=Posting.view_count + 1)
-        .execution_options(synchronize_session=False)
-    )
+def count_views(connection: Connection, views: Mapping[int, int]) -> None:
+    """Add ``views`` {posting id: readers} to the postings' view counts (a posting gone since is skipped).
+
+    One UPDATE each, adding to what is stored, so workers writing at the same moment all count.
+
+    Core statements, not the ORM: a page view is no change of the posting (no audit entry, no index
+    write, no new listing revision)."""
+    table = Posting.__table__
+    for posting_id, count in sorted(views.items()):  # one order: no deadlock between workers
+        connection.execute(
+            update(table).where(table.c.id == posting_id).values(view_count=table.c.view_count + count)
+        )
 
 
 def overview(today: date, *, state: str | None = None, organisation_id: int | None = None):
@@ -308,6 +344,12 @@ def upsert_posting(session: Session, actor, organisation: Organisation, key: str
     if posting is None:
         create_posting(session, actor, organisation, data, key=key)
         return "created"
+    return upsert_loaded(session, actor, organisation, posting, data)
+
+
+def upsert_loaded(session: Session, actor, organisation: Organisation, posting: Posting,
+                  data: PostingInput) -> str:
+    """upsert_posting for a posting already loaded by its key: "updated" or "unchanged"."""
     if posting.organisation_id != organisation.id:
         before = posting.organisation.key
         ensure(actor.is_coordinator)

@@ -1,7 +1,7 @@
 """The picture of needs: what is open where, how that changed, which requests find no offer, the
 languages postings can be read in, and the board's tables as CSV that spreadsheets cannot execute.
 
-Everything counts what visitors can see (listing.is_listed_clause). History comes from a daily snapshot
+Everything counts what visitors can see (listing_clause.is_listed_clause). History comes from a daily snapshot
 (OpenPostingsSnapshot): the postings themselves cannot tell how many were open on an earlier day.
 """
 
@@ -17,7 +17,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from bulletin.models import OpenPostingsSnapshot, Organisation, Posting, PostingText
-from bulletin.services.listing import is_listed_clause
+from bulletin.services.listing_clause import is_listed_clause
 from bulletin.taxonomy import CATEGORIES, LANGUAGES
 
 HISTORY_WEEKS = 12

@@ -6,6 +6,7 @@ two workers counting the same page at the same moment never lose a visit or coll
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -22,14 +23,21 @@ _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 def count_visit(connection: Connection, day: date, page_kind: str, language: str) -> None:
     """Add one visit to the day's counter for this kind of page and language."""
+    count_visits(connection, {(day, page_kind, language): 1})
+
+
+def count_visits(connection: Connection, counts: Mapping[tuple[date, str, str], int]) -> None:
+    """Add ``counts`` {(day, page kind, language): visits} to the counters, one UPSERT per counter."""
     insert = _INSERTS[connection.dialect.name]
     table = VisitCounter.__table__
-    statement = insert(table).values(day=day, page_kind=page_kind[:PAGE_KIND_MAX], language=language, count=1)
-    statement = statement.on_conflict_do_update(
-        index_elements=[table.c.day, table.c.page_kind, table.c.language],
-        set_={"count": table.c.count + 1},
-    )
-    connection.execute(statement)
+    for (day, page_kind, language), count in sorted(counts.items()):  # one order: no deadlock between workers
+        statement = insert(table).values(day=day, page_kind=page_kind[:PAGE_KIND_MAX], language=language,
+                                         count=count)
+        statement = statement.on_conflict_do_update(
+            index_elements=[table.c.day, table.c.page_kind, table.c.language],
+            set_={"count": table.c.count + count},
+        )
+        connection.execute(statement)
 
 
 @dataclass(frozen=True)

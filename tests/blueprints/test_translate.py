@@ -132,10 +132,10 @@ def test_the_public_posting_page_counts_its_readers(client, sofa, db):
 
 
 def test_a_reader_gets_the_posting_even_when_its_view_cannot_be_counted(client, sofa, db, monkeypatch):
-    def busy(_session, _posting_id):
+    def busy(_connection, _views):
         raise OperationalError("UPDATE posting", {}, Exception("database is locked"))
 
-    monkeypatch.setattr(postings, "count_view", busy)
+    monkeypatch.setattr(postings, "count_views", busy)
     response = client.get(f"/de/postings/{sofa.id}")
     assert response.status_code == 200 and "Sofa abzugeben" in page(response)
     assert fresh(db, Posting, sofa.id).view_count == 0

@@ -337,6 +337,7 @@ class Stack:
     nginx_access_log: Path
     nginx_default_log: Path
     nginx_error_log: Path
+    board_env: dict = field(default_factory=dict, repr=False)  # the workers' environment, for the CLI
     # Tokens of links the tests opened: none may turn up in a log.
     secrets_seen: list[str] = field(default_factory=list)
     # The coordinator's two-step key, once set up, and the last time step a code was sent for.
@@ -356,6 +357,10 @@ class Stack:
             time.sleep(1)
         self.coordinator_step = step
         return totp.generate_otp(step)
+
+    def flask(self, *args: str) -> str:
+        """Run ``flask --app bulletin ARGS`` as the operator would on this host, against this board."""
+        return run([str(BIN / "flask"), "--app", "bulletin", *args], self.board_env)
 
     def visitor(self, address: str = "127.0.0.1", cookies: dict | None = None) -> Visitor:
         return Visitor(self, address, cookies)
@@ -492,7 +497,7 @@ def stack(tmp_path_factory):
             base_url=base_url, https_port=https_port, http_port=http_port, gunicorn_port=gunicorn_port,
             tls=tls, mail=sink, gunicorn_access_log=access_log, gunicorn_error_log=error_log,
             nginx_access_log=nginx_access, nginx_default_log=nginx_default,
-            nginx_error_log=folder / "nginx-error.log",
+            nginx_error_log=folder / "nginx-error.log", board_env=env,
         )
         gunicorn.check_running()  # it must not have died during the tests
 

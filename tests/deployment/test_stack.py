@@ -281,3 +281,24 @@ def test_logs_hold_no_client_address_query_or_token(stack):
         assert "/de/account/confirm/[redacted] " in text
     # Every request reached one of the documented servers, none Debian's default log with addresses.
     assert not stack.nginx_default_log.exists() or stack.nginx_default_log.read_text() == ""
+
+
+def test_every_worker_shows_a_change_the_moment_it_is_committed(stack, tmp_path):
+    """Each worker keeps finished pages and counts in memory (page_cache.py, listing_tally.py): a change
+    made elsewhere (here: an import on the command line) must still be on every worker's next page."""
+    visitor = stack.visitor()
+
+    def homes() -> list[str]:
+        with ThreadPoolExecutor(max_workers=2 * WORKERS) as pool:  # spread over the workers
+            answers = list(pool.map(lambda _: visitor.get("/de/categories/housing"), range(6 * WORKERS)))
+        assert all(answer.status == 200 for answer in answers)
+        return [answer.text for answer in answers]
+
+    assert not any("Gästezimmer frei" in page for page in homes())  # every worker has the page kept now
+    data = tmp_path / "change.jsonl"
+    data.write_text(
+        '{"kind": "organisation", "key": "wohnen-hilft", "name": "Wohnen hilft", "verified": true}\n'
+        '{"kind": "posting", "key": "zimmer-1", "organisation": "wohnen-hilft", "type": "offer", '
+        '"category": "housing", "title": {"de": "Gästezimmer frei"}}\n', encoding="utf-8")
+    stack.flask("import-data", str(data))
+    assert all("Gästezimmer frei" in page for page in homes())
