@@ -8,6 +8,7 @@ from contextlib import contextmanager
 
 from flask import Flask, g
 from sqlalchemy import event, inspect
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
@@ -119,3 +120,11 @@ def _close_session(_exception=None) -> None:
     session = g.pop("db_session", None)
     if session is not None:
         session.close()
+
+
+_UPSERT_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+def upsert_insert(connection):
+    """The INSERT construct of ``connection``'s database: the one that knows ON CONFLICT."""
+    return _UPSERT_INSERTS[connection.dialect.name]

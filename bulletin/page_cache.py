@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from flask import Flask, Response, current_app, g, request, session
 from sqlalchemy.exc import SQLAlchemyError
 
-from bulletin import settings
+from bulletin import http_caching, settings
 from bulletin.db import get_session
 from bulletin.search import get_search
 from bulletin.services import clock, listing_revision
@@ -32,7 +32,7 @@ EXTENSION_KEY = "bulletin.page_cache"
 CACHED_BLUEPRINTS = frozenset({"public", "api"})
 # What these show comes (also) from the search index, which the search worker may bring up to date after
 # the database: their key names the index's generation too.
-INDEX_ENDPOINTS = frozenset({"public.search", "api.postings", "api.posting_matches"})
+INDEX_ENDPOINTS = http_caching.INDEX_ENDPOINTS | http_caching.SEARCHING_ENDPOINTS
 MAX_ADDRESS = 2048  # longer addresses are made every time: nobody shares them, they would only crowd out
 MAX_PAGE_BYTES = 512 * 1024
 MEGABYTE = 1024 * 1024

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import event, inspect, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
+from bulletin.db import upsert_insert
 from bulletin.models import ListingRevision, Organisation, Posting, PostingText, utcnow
 
 CHANGED_KEY = "bulletin.listing.changed"
@@ -62,7 +62,7 @@ def uncommitted_changes(session: Session) -> bool:
 def bump(connection: Connection) -> None:
     """Move the revision inside ``connection``'s transaction: for writes that bypass the ORM."""
     table = ListingRevision.__table__
-    insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+    insert = upsert_insert(connection)
     # An upsert, so a database whose row is missing (emptied by hand) gets it back without a race.
     statement = insert(table).values(id=ROW_ID, number=1, changed_at=utcnow())
     statement = statement.on_conflict_do_update(

@@ -11,14 +11,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import func
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, select
 
+from bulletin.db import upsert_insert
 from bulletin.models import VisitCounter
 
 PAGE_KIND_MAX = 30
-_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 def count_visit(connection: Connection, day: date, page_kind: str, language: str) -> None:
@@ -28,7 +27,7 @@ def count_visit(connection: Connection, day: date, page_kind: str, language: str
 
 def count_visits(connection: Connection, counts: Mapping[tuple[date, str, str], int]) -> None:
     """Add ``counts`` {(day, page kind, language): visits} to the counters, one UPSERT per counter."""
-    insert = _INSERTS[connection.dialect.name]
+    insert = upsert_insert(connection)
     table = VisitCounter.__table__
     for (day, page_kind, language), count in sorted(counts.items()):  # one order: no deadlock between workers
         statement = insert(table).values(day=day, page_kind=page_kind[:PAGE_KIND_MAX], language=language,
